@@ -1,0 +1,19 @@
+namespace Company.Service1.Database;
+
+/// <summary>
+/// A database setting is missing or wrong. The message names the variable and says what is wrong;
+/// it never contains the value, which may hold a password.
+/// </summary>
+public sealed class DatabaseConfigurationException(string variable, string problem)
+    : Exception($"{variable} {problem}. {Hint(variable)}")
+{
+    public string Variable { get; } = variable;
+
+    private static string Hint(string variable) => variable switch
+    {
+        PostgresConnections.DirectVariable =>
+            "Set it to the cluster's direct URL (postgresql://fly-user:PASSWORD@direct.CLUSTER.flympg.net/fly-db) with `fly secrets set DIRECT_DATABASE_URL=...`.",
+        _ =>
+            "Set it to the cluster's pooled URL (postgresql://fly-user:PASSWORD@pgbouncer.CLUSTER.flympg.net/fly-db); `fly mpg attach` sets it.",
+    };
+}

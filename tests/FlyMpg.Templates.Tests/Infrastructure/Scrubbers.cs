@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+/// <summary>Rewrites a file's text before it is compared: <paramref name="context"/> knows the file and numbers placeholders.</summary>
+public delegate string Scrubber(string text, ScrubContext context);
+
+/// <summary>
+/// State shared by every file of one verification, so a value gets the same placeholder everywhere:
+/// the first GUID seen (files in ordinal path order, then std-streams) becomes <c>{GUID-1}</c> in every file.
+/// </summary>
+public sealed class ScrubContext
+{
+    private readonly Dictionary<(string Kind, string Value), string> _placeholders = [];
+    private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
+
+    /// <summary>The file being scrubbed, relative to the output folder, '/'-separated (<c>std-streams/stdout.txt</c> for the streams).</summary>
+    public string RelativePath { get; internal set; } = string.Empty;
+
+    /// <summary><c>{KIND-n}</c>, the same n for the same value throughout the verification.</summary>
+    public string Placeholder(string kind, string value)
+    {
+        if (!_placeholders.TryGetValue((kind, value), out var placeholder))
+        {
+            var n = _counters[kind] = _counters.GetValueOrDefault(kind) + 1;
+            placeholder = _placeholders[(kind, value)] = $"{{{kind}-{n}}}";
+        }
+
+        return placeholder;
+    }
+}
+
+/// <summary>
+/// TemplateVerifier-style scrubbers: general ones (every file and stream), by extension, and by path.
+/// They run in the order added. Fluent: <c>new Scrubbers().AddGuidScrubber().AddLocalhostPortScrubber()</c>.
+/// </summary>
+public sealed partial class Scrubbers
+{
+    private readonly List<(Func<string, bool> Applies, Scrubber Scrub)> _rules = [];
+
+    /// <summary>GUIDs, localhost ports in launchSettings.json and *.http, random-looking secrets.</summary>
+    public static Scrubbers Default() => new Scrubbers()
+        .AddGuidScrubber()
+        .AddLocalhostPortScrubber()
+        .AddSecretScrubber();
+
+    /// <summary>Applies to every file and to std-streams.</summary>
+    public Scrubbers AddScrubber(Scrubber scrubber) => Add(_ => true, scrubber);
+
+    public Scrubbers AddScrubber(Func<string, string> scrubber) => AddScrubber((text, _) => scrubber(text));
+
+    /// <summary>Applies to files whose name ends with <paramref name="extension"/> (".cs", "cs", ".csproj"; case-insensitive).</summary>
+    public Scrubbers AddScrubberByExtension(string extension, Scrubber scrubber)
+    {
+        var suffix = extension.StartsWith('.') ? extension : "." + extension;
+        return Add(path => path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase), scrubber);
+    }
+
+    public Scrubbers AddScrubberByExtension(string extension, Func<string, string> scrubber) =>
+        AddScrubberByExtension(extension, (text, _) => scrubber(text));
+
+    /// <summary>Applies to files whose relative path matches <paramref name="glob"/> (<c>*</c>, <c>**</c>, <c>?</c>, <c>[..]</c>; '/'-separated).</summary>
+    public Scrubbers AddScrubberByPath(string glob, Scrubber scrubber)
+    {
+        var regex = Glob.ToRegex(glob);
+        return Add(regex.IsMatch, scrubber);
+    }
+
+    public Scrubbers AddScrubberByPath(string glob, Func<string, string> scrubber) => AddScrubberByPath(glob, (text, _) => scrubber(text));
+
+    /// <summary>Replaces every occurrence of a literal (e.g. a machine path) with a placeholder. Empty values are ignored.</summary>
+    public Scrubbers AddReplacement(string value, string placeholder) =>
+        string.IsNullOrEmpty(value) ? this : AddScrubber(text => text.Replace(value, placeholder, StringComparison.Ordinal));
+
+    /// <summary>Every GUID (with or without braces, any case) becomes <c>{GUID-n}</c>, numbered by first appearance.</summary>
+    public Scrubbers AddGuidScrubber() =>
+        AddScrubber((text, context) => GuidPattern().Replace(text, m => context.Placeholder("GUID", m.Groups["guid"].Value.ToLowerInvariant())));
+
+    /// <summary>
+    /// Ports of localhost/127.0.0.1/[::1] URLs and <c>"sslPort": n</c> in <c>launchSettings.json</c> and <c>*.http</c>
+    /// (the template engine picks them at random) become <c>{PORT-n}</c>. Fixed ports elsewhere (5432 in appsettings) stay visible.
+    /// </summary>
+    public Scrubbers AddLocalhostPortScrubber()
+    {
+        Scrubber scrub = (text, context) =>
+        {
+            text = LocalhostPortPattern().Replace(text, m => m.Groups["host"].Value + ":" + context.Placeholder("PORT", m.Groups["port"].Value));
+            return SslPortPattern().Replace(text, m => m.Groups["key"].Value + "\"" + context.Placeholder("PORT", m.Groups["port"].Value) + "\"");
+        };
+        return AddScrubberByPath("**/launchSettings.json", scrub).AddScrubberByExtension(".http", scrub);
+    }
+
+    /// <summary>
+    /// Values of password/secret/token/api-key settings that look generated (16+ characters mixing letters and digits)
+    /// become <c>{SECRET-n}</c>. Fixed placeholders such as <c>postgres</c> or <c>changeme</c> stay visible, so a
+    /// snapshot still shows what the template writes.
+    /// </summary>
+    public Scrubbers AddSecretScrubber() =>
+        AddScrubber((text, context) => SecretAssignmentPattern().Replace(text, m =>
+        {
+            var value = m.Groups["value"].Value;
+            return LooksGenerated(value)
+                ? m.Value.Replace(value, context.Placeholder("SECRET", value), StringComparison.Ordinal)
+                : m.Value;
+        }));
+
+    /// <summary>Runs every rule that applies to <paramref name="relativePath"/>, in the order added.</summary>
+    public string Apply(string relativePath, string text, ScrubContext context)
+    {
+        context.RelativePath = relativePath;
+        foreach (var (applies, scrub) in _rules)
+        {
+            if (applies(relativePath))
+            {
+                text = scrub(text, context);
+            }
+        }
+
+        return text;
+    }
+
+    internal static bool LooksGenerated(string value) =>
+        value.Length >= 16
+        && value.Any(char.IsLetter)
+        && value.Any(char.IsDigit)
+        && !value.Contains('{') && !value.Contains('<') && !value.Contains('$');
+
+    private Scrubbers Add(Func<string, bool> applies, Scrubber scrubber)
+    {
+        ArgumentNullException.ThrowIfNull(scrubber);
+        _rules.Add((applies, scrubber));
+        return this;
+    }
+
+    [GeneratedRegex(@"(?<![0-9A-Fa-f-])\{?(?<guid>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?(?![0-9A-Fa-f-])")]
+    private static partial Regex GuidPattern();
+
+    [GeneratedRegex(@"(?<host>\b(?:localhost|127\.0\.0\.1)|\[::1\]):(?<port>\d{2,5})\b")]
+    private static partial Regex LocalhostPortPattern();
+
+    [GeneratedRegex(@"(?<key>""sslPort""\s*:\s*)(?<port>\d{2,5})\b")]
+    private static partial Regex SslPortPattern();
+
+    [GeneratedRegex(@"(?ix)(?:password|passwd|pwd|secret|token|api[_-]?key)[""']?\s*(?:=|:)\s*[""']?(?<value>[^\s""';&,]+)")]
+    private static partial Regex SecretAssignmentPattern();
+}
+
+/// <summary>Template-engine style globs over '/'-separated relative paths.</summary>
+public static class Glob
+{
+    /// <summary><c>**/</c> any folders (or none), <c>**</c> anything, <c>*</c> within one segment, <c>?</c> one character, <c>[..]</c> a class. Case-sensitive, like the engine on Linux.</summary>
+    public static Regex ToRegex(string glob)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(glob);
+        var pattern = glob.Replace('\\', '/');
+        if (pattern.StartsWith("./", StringComparison.Ordinal))
+        {
+            pattern = pattern[2..];
+        }
+
+        var sb = new System.Text.StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
+            {
+                var slashFollows = i + 2 < pattern.Length && pattern[i + 2] == '/';
+                sb.Append(slashFollows ? "(?:.*/)?" : ".*");
+                i += slashFollows ? 2 : 1;
+            }
+            else if (c == '*')
+            {
+                sb.Append("[^/]*");
+            }
+            else if (c == '?')
+            {
+                sb.Append("[^/]");
+            }
+            else if (c == '[' && pattern.IndexOf(']', i + 1) is var close and > 0)
+            {
+                var set = pattern[(i + 1)..close].Replace("\\", "\\\\", StringComparison.Ordinal);
+                sb.Append('[').Append(set.StartsWith('!') ? "^" + set[1..] : set).Append(']');
+                i = close;
+            }
+            else
+            {
+                sb.Append(Regex.Escape(c.ToString()));
+            }
+        }
+
+        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+    }
+
+    public static bool IsMatch(string glob, string relativePath) => ToRegex(glob).IsMatch(relativePath.Replace('\\', '/'));
+}

@@ -1,0 +1,348 @@
+using System.Text;
+using System.Text.Json;
+
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+/// <summary>
+/// A small TemplateVerifier: instantiates a template into the sandbox and compares the whole output tree
+/// (minus <c>bin/</c>, <c>obj/</c>) plus <c>std-streams/stdout.txt</c> and <c>stderr.txt</c> with the committed
+/// <c>Snapshots/&lt;test&gt;.&lt;template&gt;.&lt;args joined with '#'&gt;.verified/</c> folder.
+/// A mismatch writes the <c>.received</c> twin next to it and fails with a unified diff per file.
+/// Accepting is explicit: <c>build/accept-snapshots.sh</c>, or <c>FLYMPG_ACCEPT_SNAPSHOTS=1</c> (refused when <c>CI=true</c>).
+/// </summary>
+public static class SnapshotVerifier
+{
+    public const string AcceptVariable = "FLYMPG_ACCEPT_SNAPSHOTS";
+    public const string StdOutFile = "std-streams/stdout.txt";
+    public const string StdErrFile = "std-streams/stderr.txt";
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Runs <c>dotnet new &lt;template&gt; &lt;args&gt;</c> (plus the template's skip-restore flag, and <c>-n Orders</c> when
+    /// no name is given; neither is part of the snapshot name) and verifies the output.
+    /// Fails on a non-zero exit code, and on any stderr output unless <paramref name="allowStdErr"/>
+    /// (then stderr is only compared with the snapshot).
+    /// </summary>
+    public static async Task VerifyAsync(string testName, string template, string[] args, Scrubbers? scrubbers = null, bool allowStdErr = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(testName);
+        var package = await TemplatePackage.GetAsync().ConfigureAwait(false);
+        var snapshotName = SnapshotName(testName, template, args);
+
+        string[] newArgs = [.. args, .. SkipRestoreArguments(template).Except(args)];
+        var project = await package.DotNetNewIntoAsync(Path.Combine("snapshots", snapshotName), template, newArgs).ConfigureAwait(false);
+        if (!allowStdErr && project.Result.StdErr.Trim().Length > 0)
+        {
+            throw project.Result.Failure("`dotnet new` wrote to stderr (pass allowStdErr: true if that is expected; stderr is then snapshotted).");
+        }
+
+        var context = new ScrubContext();
+        var rules = new Scrubbers()
+            // Paths of this run, deepest first so a path inside another is replaced whole. Not /tmp or $HOME
+            // themselves: a Dockerfile may well contain those.
+            .AddReplacement(project.Directory, "{OutputPath}")
+            .AddReplacement(package.Hive, "{CustomHive}")
+            .AddReplacement(package.Sandbox.Root, "{Sandbox}")
+            .AddReplacement(TestPaths.RunRoot, "{TestRun}")
+            .AddReplacement(TestPaths.RepoRoot, "{Repo}")
+            .Then(scrubbers ?? Scrubbers.Default());
+
+        var received = ReadTree(project.Directory, rules, context);
+        received[StdOutFile] = SnapshotFile.FromText(rules.Apply(StdOutFile, Normalize(project.Result.StdOut), context));
+        received[StdErrFile] = SnapshotFile.FromText(rules.Apply(StdErrFile, Normalize(project.Result.StdErr), context));
+
+        Verify(TestPaths.SnapshotsRoot, snapshotName, received, SnapshotMode.FromEnvironment(), $"dotnet new output: {project.Directory}{Environment.NewLine}{project.Result.CommandLine}");
+    }
+
+    /// <summary><c>&lt;test&gt;.&lt;template&gt;.&lt;scenario&gt;</c>, where the scenario is the arguments joined with '#' (or <c>_</c>).</summary>
+    public static string SnapshotName(string testName, string template, IReadOnlyList<string> args) =>
+        $"{testName}.{template}.{TemplatePackage.ScenarioName(args)}";
+
+    /// <summary>
+    /// Compares <paramref name="received"/> with <c>&lt;snapshotsRoot&gt;/&lt;name&gt;.verified/</c>. On a match, removes a stale
+    /// <c>.received</c> folder; on a mismatch, accepts (accept mode) or writes <c>.received</c> and throws <see cref="SnapshotMismatchException"/>.
+    /// </summary>
+    public static void Verify(string snapshotsRoot, string snapshotName, IReadOnlyDictionary<string, SnapshotFile> received, SnapshotMode mode, string? context = null)
+    {
+        var verifiedDir = Path.Combine(snapshotsRoot, snapshotName + ".verified");
+        var receivedDir = Path.Combine(snapshotsRoot, snapshotName + ".received");
+        var verified = Directory.Exists(verifiedDir) ? ReadSnapshotFolder(verifiedDir) : null;
+        var comparison = SnapshotComparison.Compare(verified ?? new Dictionary<string, SnapshotFile>(), received);
+
+        if (verified is not null && comparison.IsMatch)
+        {
+            DeleteIfExists(receivedDir);
+            return;
+        }
+
+        if (mode.Accept)
+        {
+            if (mode.IsCi)
+            {
+                throw new InvalidOperationException(
+                    $"{AcceptVariable}=1 is refused when CI=true: snapshots are accepted by a person, locally, after reading the diff. Snapshot: {snapshotName}");
+            }
+
+            WriteFolder(verifiedDir, received);
+            DeleteIfExists(receivedDir);
+            return;
+        }
+
+        WriteFolder(receivedDir, received);
+        throw new SnapshotMismatchException(comparison.Describe(snapshotName, verifiedDir, receivedDir, verified is null, context));
+    }
+
+    /// <summary>Every file under <paramref name="root"/> (hidden ones too) except <c>bin/</c>, <c>obj/</c> folders, scrubbed.</summary>
+    public static Dictionary<string, SnapshotFile> ReadTree(string root, Scrubbers scrubbers, ScrubContext context)
+    {
+        var files = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
+        foreach (var path in EnumerateFiles(root))
+        {
+            var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+            var segments = relative.Split('/');
+            if (segments[..^1].Any(s => s is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            var file = SnapshotFile.FromBytes(File.ReadAllBytes(path));
+            files[relative] = file.IsText ? SnapshotFile.FromText(scrubbers.Apply(relative, file.Text!, context)) : file;
+        }
+
+        return files;
+    }
+
+    /// <summary>Reads a snapshot folder as committed: text normalized (BOM dropped, CRLF to LF) so a checkout's line endings don't matter.</summary>
+    public static Dictionary<string, SnapshotFile> ReadSnapshotFolder(string folder) =>
+        EnumerateFiles(folder).ToDictionary(
+            path => Path.GetRelativePath(folder, path).Replace('\\', '/'),
+            path => SnapshotFile.FromBytes(File.ReadAllBytes(path)),
+            StringComparer.Ordinal);
+
+    /// <summary>BOM dropped, CRLF and CR to LF.</summary>
+    public static string Normalize(string text) =>
+        text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+
+    /// <summary>
+    /// The template's flag for its restore post-action's <c>skipRestore</c> symbol: the <c>dotnetcli.host.json</c> long name if
+    /// it sets one, else the engine's default <c>--skip-restore</c>. None when the template has no such symbol.
+    /// </summary>
+    public static IReadOnlyList<string> SkipRestoreArguments(string template)
+    {
+        var folder = TestPaths.TemplateFolders().FirstOrDefault(f => ShortNames(f).Contains(template, StringComparer.OrdinalIgnoreCase));
+        if (folder is null)
+        {
+            return [];
+        }
+
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, ".template.config", "template.json")), options);
+        if (!config.RootElement.TryGetProperty("symbols", out var symbols) || !symbols.TryGetProperty("skipRestore", out _))
+        {
+            return [];
+        }
+
+        var host = Path.Combine(folder, ".template.config", "dotnetcli.host.json");
+        if (File.Exists(host))
+        {
+            using var hostJson = JsonDocument.Parse(File.ReadAllText(host), options);
+            if (hostJson.RootElement.TryGetProperty("symbolInfo", out var info)
+                && info.TryGetProperty("skipRestore", out var skip)
+                && skip.TryGetProperty("longName", out var longName)
+                && longName.GetString() is { Length: > 0 } name)
+            {
+                return ["--" + name.TrimStart('-')];
+            }
+        }
+
+        return ["--skip-restore"];
+    }
+
+    private static IEnumerable<string> ShortNames(string templateFolder)
+    {
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(templateFolder, ".template.config", "template.json")), options);
+        if (!json.RootElement.TryGetProperty("shortName", out var shortName))
+        {
+            return [];
+        }
+
+        return shortName.ValueKind == JsonValueKind.Array
+            ? shortName.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList()
+            : [shortName.GetString() ?? string.Empty];
+    }
+
+    private static IEnumerable<string> EnumerateFiles(string root) =>
+        Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Order(StringComparer.Ordinal);
+
+    private static void WriteFolder(string folder, IReadOnlyDictionary<string, SnapshotFile> files)
+    {
+        TestPaths.RecreateDirectory(folder);
+        foreach (var (relative, file) in files)
+        {
+            var path = Path.Combine(folder, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (file.IsText)
+            {
+                File.WriteAllText(path, file.Text, Utf8NoBom);
+            }
+            else
+            {
+                File.WriteAllBytes(path, file.Bytes!);
+            }
+        }
+    }
+
+    private static void DeleteIfExists(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Scrubbers Then(this Scrubbers first, Scrubbers second) =>
+        first.AddScrubber((text, context) => second.Apply(context.RelativePath, text, context));
+}
+
+/// <summary>Accept mode from the environment: <c>FLYMPG_ACCEPT_SNAPSHOTS=1</c>, refused under <c>CI=true</c>.</summary>
+public sealed record SnapshotMode(bool Accept, bool IsCi)
+{
+    public static SnapshotMode Compare { get; } = new(false, false);
+
+    public static SnapshotMode FromEnvironment() => new(
+        Environment.GetEnvironmentVariable(SnapshotVerifier.AcceptVariable) is "1" or "true" or "TRUE" or "True",
+        Environment.GetEnvironmentVariable("CI") is { } ci && (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1"));
+}
+
+/// <summary>A file of a snapshot: UTF-8 text (normalized to LF, no BOM) or, if not valid UTF-8 or containing NUL, raw bytes.</summary>
+public sealed record SnapshotFile(string? Text, byte[]? Bytes)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public bool IsText => Text is not null;
+
+    public static SnapshotFile FromText(string text) => new(SnapshotVerifier.Normalize(text), null);
+
+    public static SnapshotFile FromBytes(byte[] bytes)
+    {
+        if (Array.IndexOf(bytes, (byte)0) < 0)
+        {
+            try
+            {
+                return FromText(StrictUtf8.GetString(bytes));
+            }
+            catch (DecoderFallbackException)
+            {
+                // Not UTF-8: compare as bytes.
+            }
+        }
+
+        return new SnapshotFile(null, bytes);
+    }
+
+    public bool SameAs(SnapshotFile other) =>
+        IsText ? other.IsText && string.Equals(Text, other.Text, StringComparison.Ordinal)
+               : !other.IsText && Bytes!.AsSpan().SequenceEqual(other.Bytes);
+}
+
+/// <summary>Added, missing and changed files between a verified and a received tree.</summary>
+public sealed class SnapshotComparison
+{
+    private SnapshotComparison(
+        IReadOnlyDictionary<string, SnapshotFile> verified,
+        IReadOnlyDictionary<string, SnapshotFile> received,
+        IReadOnlyList<string> added,
+        IReadOnlyList<string> missing,
+        IReadOnlyList<string> changed)
+    {
+        Verified = verified;
+        Received = received;
+        Added = added;
+        Missing = missing;
+        Changed = changed;
+    }
+
+    public IReadOnlyDictionary<string, SnapshotFile> Verified { get; }
+
+    public IReadOnlyDictionary<string, SnapshotFile> Received { get; }
+
+    /// <summary>In received, not in verified.</summary>
+    public IReadOnlyList<string> Added { get; }
+
+    /// <summary>In verified, not in received.</summary>
+    public IReadOnlyList<string> Missing { get; }
+
+    public IReadOnlyList<string> Changed { get; }
+
+    public bool IsMatch => Added.Count == 0 && Missing.Count == 0 && Changed.Count == 0;
+
+    public static SnapshotComparison Compare(IReadOnlyDictionary<string, SnapshotFile> verified, IReadOnlyDictionary<string, SnapshotFile> received) => new(
+        verified,
+        received,
+        received.Keys.Except(verified.Keys).Order(StringComparer.Ordinal).ToList(),
+        verified.Keys.Except(received.Keys).Order(StringComparer.Ordinal).ToList(),
+        received.Keys.Intersect(verified.Keys).Where(k => !received[k].SameAs(verified[k])).Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>The failure message: file lists, then a unified diff per changed (and added) file, capped in length.</summary>
+    public string Describe(string snapshotName, string verifiedDir, string receivedDir, bool noVerifiedYet, string? context = null)
+    {
+        const int maxMessageLines = 1500;
+        var sb = new StringBuilder();
+        sb.Append("Snapshot mismatch: ").Append(snapshotName).Append('\n');
+        if (noVerifiedYet)
+        {
+            sb.Append("There is no verified snapshot yet (").Append(verifiedDir).Append(").\n");
+        }
+
+        sb.Append("Received tree written to: ").Append(receivedDir).Append('\n');
+        if (context is not null)
+        {
+            sb.Append(context.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
+        }
+
+        AppendList(sb, "Added files (received, not verified)", '+', Added);
+        AppendList(sb, "Missing files (verified, not received)", '-', Missing);
+        AppendList(sb, "Changed files", '~', Changed);
+
+        foreach (var path in Changed.Concat(noVerifiedYet ? [] : Added))
+        {
+            sb.Append('\n');
+            Verified.TryGetValue(path, out var before);
+            var after = Received[path];
+            if (before is { IsText: false } || !after.IsText)
+            {
+                sb.Append("Binary file ").Append(path).Append(" differs.\n");
+                continue;
+            }
+
+            sb.Append(LineDiff.Unified(before?.Text ?? string.Empty, after.Text!, before is null ? "/dev/null" : "verified/" + path, "received/" + path));
+        }
+
+        var lines = sb.ToString().Split('\n');
+        var message = lines.Length <= maxMessageLines
+            ? sb.ToString()
+            : string.Join('\n', lines.Take(maxMessageLines)) + $"\n[... message cut; compare the folders: diff -ru '{verifiedDir}' '{receivedDir}' ...]\n";
+        return message
+            + "\nIf the received output is right: review it, then run build/accept-snapshots.sh"
+            + $" (or rerun the tests with {SnapshotVerifier.AcceptVariable}=1).\n";
+    }
+
+    private static void AppendList(StringBuilder sb, string title, char marker, IReadOnlyList<string> paths)
+    {
+        if (paths.Count == 0)
+        {
+            return;
+        }
+
+        sb.Append(title).Append(" (").Append(paths.Count).Append("):\n");
+        foreach (var path in paths)
+        {
+            sb.Append("  ").Append(marker).Append(' ').Append(path).Append('\n');
+        }
+    }
+}
+
+public sealed class SnapshotMismatchException(string message) : Exception(message);
