@@ -1,4 +1,7 @@
 using Company.Service1.Database;
+#if (UseHangfire)
+using Company.Service1.Jobs;
+#endif
 #if (IncludeSample)
 using Company.Service1.Todos;
 #endif
@@ -14,6 +17,9 @@ public static class WebApi
 
         // Add services to the container.
         builder.Services.AddPooledDatabase(builder.Configuration);
+#if (UseHangfire)
+        builder.Services.AddJobClient(builder.Configuration);
+#endif
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>(tags: ["ready"]);
 #if (IncludeSample)

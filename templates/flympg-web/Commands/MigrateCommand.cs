@@ -1,4 +1,8 @@
 using Company.Service1.Database;
+#if (UseHangfire)
+using Company.Service1.Jobs;
+using Hangfire.PostgreSql;
+#endif
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -40,12 +44,19 @@ public static class MigrateCommand
             if (pending.Count == 0)
             {
                 logger.LogInformation("Database is up to date; no migration to apply.");
-                return 0;
             }
+            else
+            {
+                logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync();
+                logger.LogInformation("Applied {Count} migration(s).", pending.Count);
+            }
+#if (UseHangfire)
 
-            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-            await db.Database.MigrateAsync();
-            logger.LogInformation("Applied {Count} migration(s).", pending.Count);
+            // Hangfire's own tables: installed or upgraded here, so the processes need no DDL rights.
+            PostgreSqlObjectsInstaller.Install(connection, JobsRegistration.Schema);
+            logger.LogInformation("Hangfire schema '{Schema}' is up to date.", JobsRegistration.Schema);
+#endif
             return 0;
         }
         catch (InvalidOperationException e) when (e.Message.Contains("PendingModelChangesWarning", StringComparison.Ordinal))

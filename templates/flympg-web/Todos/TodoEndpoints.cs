@@ -1,6 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Company.Service1.Database;
+#if (UseHangfire)
+using Company.Service1.Jobs;
+using Hangfire;
+#endif
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,6 +64,20 @@ public static class TodoEndpoints
             return TypedResults.Ok(todo);
         });
 
+#if (UseHangfire)
+        // Enqueues the sample job; the worker process runs it. 202: the todo is done once the job has run.
+        todos.MapPost("/{id:int}/complete", async Task<IResult> (AppDbContext db, IBackgroundJobClient jobs, int id) =>
+        {
+            if (!await db.Todos.AnyAsync(t => t.Id == id))
+            {
+                return TypedResults.NotFound();
+            }
+
+            var jobId = jobs.Enqueue<CompleteTodoJob>(job => job.RunAsync(id, CancellationToken.None));
+            return TypedResults.Accepted($"/todos/{id}", new CompleteTodoAccepted(jobId));
+        });
+
+#endif
         todos.MapDelete("/{id:int}", async Task<IResult> (AppDbContext db, int id) =>
             await db.Todos.Where(t => t.Id == id).ExecuteDeleteAsync() == 1 ? TypedResults.NoContent() : TypedResults.NotFound());
 
@@ -75,10 +93,17 @@ public static class TodoEndpoints
 }
 
 public sealed record TodoInput(string? Title, bool? Done);
+#if (UseHangfire)
+
+public sealed record CompleteTodoAccepted(string JobId);
+#endif
 
 // Source-generated serialization: no reflection at startup, a faster first request.
 [JsonSerializable(typeof(Todo))]
 [JsonSerializable(typeof(List<Todo>))]
 [JsonSerializable(typeof(TodoInput))]
+#if (UseHangfire)
+[JsonSerializable(typeof(CompleteTodoAccepted))]
+#endif
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 public sealed partial class TodoJsonContext : JsonSerializerContext;
