@@ -14,9 +14,12 @@
 # start     creates DIR (default: a fresh mktemp -d), initdb, starts Postgres and one PgBouncer,
 #           writes DIR/env and prints the same KEY=VALUE lines on stdout (progress goes to stderr):
 #           MPG_STATE_DIR POSTGRES_PORT PGBOUNCER_PORT APP_PASSWORD DIRECT_DATABASE_URL DATABASE_URL
-#           PGBOUNCER_ADMIN_URL PGBOUNCER_ADMIN_PASSWORD POSTGRES_SUPERUSER_URL PGBOUNCER_PIDFILE
-#           PGBOUNCER_LOG POSTGRES_LOG.
-#           --pooler-ini FILE: the policy file %include'd by PgBouncer (default build/pgbouncer-mpg.ini).
+#           PGBOUNCER_ADMIN_URL PGBOUNCER_ADMIN_PASSWORD POSTGRES_SUPERUSER_URL SUPERUSER_PASSWORD
+#           PGBOUNCER_PIDFILE PGBOUNCER_LOG POSTGRES_LOG. Roles: app (LOGIN, owns database app),
+#           pgbouncer_admin (PgBouncer admin_users/stats_users only), postgres (superuser, direct only).
+#           --pooler-ini FILE: the policy file %include'd by PgBouncer (default build/pgbouncer-mpg.ini):
+#           a fragment of [pgbouncer] WITHOUT a "[pgbouncer]" header (PgBouncer 1.18 resets every
+#           [pgbouncer] setting read before a repeated header); it is included last, so it wins.
 #           --owner-pid PID: a watchdog stops everything once process PID has exited.
 #           On failure nothing is left running, the state dir is removed (MPG_LOCAL_KEEP_ON_FAILURE=1
 #           keeps it) and the log tails are printed.
@@ -24,7 +27,9 @@
 #           prints PGBOUNCER_PORT DATABASE_URL PGBOUNCER_ADMIN_URL PGBOUNCER_PIDFILE PGBOUNCER_LOG.
 # stop      stops every PgBouncer and the Postgres of DIR, then removes DIR. Idempotent.
 # sync-auth rewrites PgBouncer's auth_file from pg_authid (roles created later) and reloads poolers.
-# DIR defaults to $MPG_STATE_DIR for every command but start.
+# DIR defaults to $MPG_STATE_DIR for every command but start. Layout: pgdata/, run/ (unix sockets),
+# postgres.log, userlist.txt (auth_file), env, poolers/N/{pgbouncer.ini,policy.ini,pgbouncer.pid,pgbouncer.log,env}.
+# When root, Postgres and PgBouncer run as the postgres user (both refuse root).
 #
 # Environment: MPG_READY_TIMEOUT (seconds, default 30), PG_BINDIR, PGBOUNCER (binary overrides),
 # MPG_LOCAL_NO_INSTALL=1 (never apt-get install).
@@ -50,10 +55,14 @@ LOG_FOCUS=() # when set, the only logs worth showing on failure (e.g. the pooler
 
 print_log_tails() {
     [[ -n "$STATE_DIR" && -d "$STATE_DIR" ]] || return 0
-    local f files=("$STATE_DIR/initdb.log" "$STATE_DIR/postgres.log" "$STATE_DIR"/poolers/*/stderr.log "$STATE_DIR"/poolers/*/pgbouncer.log)
+    local f files=("$STATE_DIR/initdb.log" "$STATE_DIR/postgres.log" "$STATE_DIR"/poolers/*/pgbouncer.log "$STATE_DIR"/poolers/*/stderr.log)
     ((${#LOG_FOCUS[@]} == 0)) || files=("${LOG_FOCUS[@]}")
     for f in "${files[@]}"; do
         [[ -s "$f" ]] || continue
+        # PgBouncer writes fatal config errors to both its stderr and its logfile: show them once
+        if [[ "$f" == */stderr.log && -s "${f%/*}/pgbouncer.log" ]] && ! grep -qvxFf "${f%/*}/pgbouncer.log" "$f"; then
+            continue
+        fi
         printf -- '----- last lines of %s -----\n' "$f" >&2
         tail -n 30 "$f" | mask >&2 || true
     done
@@ -281,7 +290,7 @@ start_pooler() {
     mkdir -p "$STATE_DIR/poolers"
     until mkdir "$STATE_DIR/poolers/$n" 2>/dev/null; do n=$((n + 1)); done
     POOLER_DIR="$STATE_DIR/poolers/$n"
-    LOG_FOCUS=("$STATE_DIR/postgres.log" "$POOLER_DIR/stderr.log" "$POOLER_DIR/pgbouncer.log")
+    LOG_FOCUS=("$STATE_DIR/postgres.log" "$POOLER_DIR/pgbouncer.log" "$POOLER_DIR/stderr.log")
     cp "$policy" "$POOLER_DIR/policy.ini"
     own -R "$POOLER_DIR"
     pidfile="$POOLER_DIR/pgbouncer.pid"

@@ -64,12 +64,15 @@ public static class MigrateCommand
             logger.LogError("The model has changes that no migration contains. Run `dotnet ef migrations add <Name>`, commit it and deploy again.");
             return 1;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (DatabaseError(e) is { } error)
         {
-            logger.LogError("Could not migrate over {Variable}: {Reason}", PostgresConnections.DirectVariable, e.Message);
+            logger.LogError("Could not migrate over {Variable}: {Reason}", PostgresConnections.DirectVariable, error.Message);
             return 1;
         }
     }
+
+    // EF's execution strategy wraps a failed connection attempt in an InvalidOperationException.
+    private static NpgsqlException? DatabaseError(Exception e) => e as NpgsqlException ?? e.InnerException as NpgsqlException;
 
     private static void RefuseThePooledUrl(IConfiguration configuration)
     {

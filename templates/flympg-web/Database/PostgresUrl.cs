@@ -50,49 +50,57 @@ public static partial class PostgresUrl
         return value.Contains("://", StringComparison.Ordinal) ? ParseUrl(variable, value) : ParseKeyValue(variable, value);
     }
 
+    // scheme://[user[:password]@]host[:port][/database][?query]. The user info ends at the LAST '@', so a
+    // password with an unencoded '@' or '/' still parses, and no part after it can hold the password.
     private static NpgsqlConnectionStringBuilder ParseUrl(string variable, string url)
     {
-        var match = UrlPattern().Match(url);
-        if (!match.Success)
-        {
-            throw new DatabaseConfigurationException(variable, "is not a URL of the form postgresql://USER:PASSWORD@HOST[:PORT]/DATABASE (percent-encode special characters in the password)");
-        }
-
+        var match = SchemePattern().Match(url);
         var scheme = match.Groups["scheme"].Value;
         if (!scheme.Equals("postgresql", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("postgres", StringComparison.OrdinalIgnoreCase))
         {
             throw new DatabaseConfigurationException(variable, $"has the scheme '{scheme}://'; expected postgresql:// or postgres://");
         }
 
-        var host = match.Groups["host"].Value.Trim('[', ']');
+        var rest = match.Groups["rest"].Value;
+        var query = "";
+        var questionMark = rest.IndexOf('?', rest.LastIndexOf('@') + 1);
+        if (questionMark >= 0)
+        {
+            query = rest[(questionMark + 1)..];
+            rest = rest[..questionMark];
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder();
+        var at = rest.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var userInfo = rest[..at];
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            builder.Username = Decode(variable, "user name", colon < 0 ? userInfo : userInfo[..colon]);
+            if (colon >= 0)
+            {
+                builder.Password = Decode(variable, "password", userInfo[(colon + 1)..]);
+            }
+
+            rest = rest[(at + 1)..];
+        }
+
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var database = slash < 0 ? "" : Decode(variable, "database name", rest[(slash + 1)..]);
+        var (host, port) = SplitHostAndPort(variable, slash < 0 ? rest : rest[..slash]);
         if (host.Length == 0)
         {
             throw new DatabaseConfigurationException(variable, "has no host");
         }
 
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = Decode(variable, "host", host),
-            Port = ParsePort(variable, match.Groups["port"]),
-        };
-
-        if (match.Groups["user"].Success)
-        {
-            builder.Username = Decode(variable, "user name", match.Groups["user"].Value);
-        }
-
-        if (match.Groups["password"].Success)
-        {
-            builder.Password = Decode(variable, "password", match.Groups["password"].Value);
-        }
-
-        var database = Decode(variable, "database name", match.Groups["database"].Value);
+        builder.Host = Decode(variable, "host", host);
+        builder.Port = ParsePort(variable, port);
         if (database.Length > 0)
         {
             builder.Database = database;
         }
 
-        foreach (var parameter in match.Groups["query"].Value.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var parameter in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             AddQueryParameter(variable, builder, parameter);
         }
@@ -100,16 +108,31 @@ public static partial class PostgresUrl
         return builder;
     }
 
-    private static int ParsePort(string variable, Group port)
+    // "host", "host:port", "[ipv6]" or "[ipv6]:port".
+    private static (string Host, string? Port) SplitHostAndPort(string variable, string hostAndPort)
     {
-        if (!port.Success || port.Value.Length == 0)
+        if (hostAndPort.StartsWith('['))
+        {
+            var close = hostAndPort.IndexOf(']', StringComparison.Ordinal);
+            return close < 0
+                ? throw new DatabaseConfigurationException(variable, "has an IPv6 host without its closing ']'")
+                : (hostAndPort[1..close], hostAndPort.Length > close + 1 && hostAndPort[close + 1] == ':' ? hostAndPort[(close + 2)..] : null);
+        }
+
+        var colon = hostAndPort.LastIndexOf(':');
+        return colon < 0 ? (hostAndPort, null) : (hostAndPort[..colon], hostAndPort[(colon + 1)..]);
+    }
+
+    private static int ParsePort(string variable, string? port)
+    {
+        if (string.IsNullOrEmpty(port))
         {
             return DefaultPort;
         }
 
-        if (!int.TryParse(port.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+        if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
         {
-            throw new DatabaseConfigurationException(variable, $"has the port '{port.Value}'; expected a number from 1 to 65535");
+            throw new DatabaseConfigurationException(variable, $"has the port '{port}'; expected a number from 1 to 65535");
         }
 
         return number;
@@ -169,10 +192,8 @@ public static partial class PostgresUrl
         }
     }
 
-    // scheme://[user[:password]@]host[:port][/database][?query]; the last '@' before the path ends
-    // the user info, so an unencoded '@' in a password still parses. IPv6 hosts are bracketed: [fdaa::3].
-    [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?:(?<user>[^:@/]*)(?::(?<password>[^/?]*))?@)?(?<host>\[[^\]/]*\]|[^:/?@\[\]]*)(?::(?<port>[^/?]*))?(?:/(?<database>[^?]*))?(?:\?(?<query>.*))?$", RegexOptions.ExplicitCapture)]
-    private static partial Regex UrlPattern();
+    [GeneratedRegex(@"^(?<scheme>[^:/?#]*)://(?<rest>.*)$", RegexOptions.ExplicitCapture | RegexOptions.Singleline)]
+    private static partial Regex SchemePattern();
 
     [GeneratedRegex("%(?![0-9A-Fa-f]{2})")]
     private static partial Regex InvalidPercentEncoding();

@@ -30,16 +30,20 @@ public class SnapshotScrubberTests
     }
 
     [Fact]
-    public void Localhost_ports_are_scrubbed_in_launch_settings_only()
+    public void Random_launch_settings_ports_are_scrubbed_everywhere_and_fixed_ports_stay()
     {
         var scrubbers = new Scrubbers().AddLocalhostPortScrubber();
         var context = new ScrubContext();
         const string launch = """{ "applicationUrl": "https://localhost:7123;http://localhost:5123", "sslPort": 44321, "other": "http://127.0.0.1:5123" }""";
+        const string readme = "curl localhost:5123/readyz\nPgBouncer on localhost:6432, Postgres on localhost:5432\n";
+        scrubbers.Prepare([("README.md", readme), ("Properties/launchSettings.json", launch)], context);
 
+        var scrubbedReadme = scrubbers.Apply("README.md", readme, context);
         var scrubbedLaunch = scrubbers.Apply("Properties/launchSettings.json", launch, context);
         var scrubbedSettings = scrubbers.Apply("appsettings.json", "Host=localhost:5432", context);
 
         Assert.Equal("""{ "applicationUrl": "https://localhost:{PORT-1};http://localhost:{PORT-2}", "sslPort": "{PORT-3}", "other": "http://127.0.0.1:{PORT-2}" }""", scrubbedLaunch);
+        Assert.Equal("curl localhost:{PORT-2}/readyz\nPgBouncer on localhost:6432, Postgres on localhost:5432\n", scrubbedReadme);
         Assert.Equal("Host=localhost:5432", scrubbedSettings);
     }
 

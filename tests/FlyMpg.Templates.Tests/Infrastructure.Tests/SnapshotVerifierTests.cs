@@ -96,11 +96,13 @@ public sealed class SnapshotVerifierTests : IDisposable
     {
         WriteVerified(("Program.cs", "old\n"));
 
-        var ex = Assert.Throws<InvalidOperationException>(() =>
+        var ex = Assert.Throws<SnapshotMismatchException>(() =>
             SnapshotVerifier.Verify(_root, Name, Files(("Program.cs", "new\n")), new SnapshotMode(Accept: true, IsCi: true)));
 
-        Assert.Contains("CI=true", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("FLYMPG_ACCEPT_SNAPSHOTS=1 is ignored because CI=true", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-old\n+new\n", ex.Message, StringComparison.Ordinal);
         Assert.Equal("old\n", File.ReadAllText(Path.Combine(VerifiedDir, "Program.cs")));
+        Assert.Equal("new\n", File.ReadAllText(Path.Combine(ReceivedDir, "Program.cs")));
     }
 
     [Fact]

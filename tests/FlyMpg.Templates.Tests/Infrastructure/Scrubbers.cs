@@ -17,6 +17,10 @@ public sealed class ScrubContext
     /// <summary>The file being scrubbed, relative to the output folder, '/'-separated (<c>std-streams/stdout.txt</c> for the streams).</summary>
     public string RelativePath { get; internal set; } = string.Empty;
 
+    /// <summary>The placeholder already given to <paramref name="value"/>, if any.</summary>
+    public bool TryGetPlaceholder(string kind, string value, out string placeholder) =>
+        _placeholders.TryGetValue((kind, value), out placeholder!);
+
     /// <summary><c>{KIND-n}</c>, the same n for the same value throughout the verification.</summary>
     public string Placeholder(string kind, string value)
     {
@@ -37,12 +41,22 @@ public sealed class ScrubContext
 public sealed partial class Scrubbers
 {
     private readonly List<(Func<string, bool> Applies, Scrubber Scrub)> _rules = [];
+    private readonly List<(Func<string, bool> Applies, Action<string, ScrubContext> Observe)> _observers = [];
 
     /// <summary>GUIDs, localhost ports in launchSettings.json and *.http, random-looking secrets.</summary>
     public static Scrubbers Default() => new Scrubbers()
         .AddGuidScrubber()
         .AddLocalhostPortScrubber()
         .AddSecretScrubber();
+
+    /// <summary>Appends all of <paramref name="other"/>'s rules (and what they learn in <see cref="Prepare"/>) after this one's.</summary>
+    public Scrubbers Add(Scrubbers other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _rules.AddRange(other._rules);
+        _observers.AddRange(other._observers);
+        return this;
+    }
 
     /// <summary>Applies to every file and to std-streams.</summary>
     public Scrubbers AddScrubber(Scrubber scrubber) => Add(_ => true, scrubber);
@@ -77,17 +91,44 @@ public sealed partial class Scrubbers
         AddScrubber((text, context) => GuidPattern().Replace(text, m => context.Placeholder("GUID", m.Groups["guid"].Value.ToLowerInvariant())));
 
     /// <summary>
-    /// Ports of localhost/127.0.0.1/[::1] URLs and <c>"sslPort": n</c> in <c>launchSettings.json</c> and <c>*.http</c>
-    /// (the template engine picks them at random) become <c>{PORT-n}</c>. Fixed ports elsewhere (5432 in appsettings) stay visible.
+    /// The template engine picks the ports of <c>launchSettings.json</c> (and <c>*.http</c>) at random. Every localhost
+    /// port found there becomes <c>{PORT-n}</c>, in those files and wherever else it appears as <c>localhost:port</c>
+    /// (a README's <c>curl localhost:5123/...</c>). Fixed ports (5432, 6432 in appsettings or a README) stay visible.
     /// </summary>
     public Scrubbers AddLocalhostPortScrubber()
     {
-        Scrubber scrub = (text, context) =>
+        static bool IsPortSource(string path) =>
+            path.EndsWith("launchSettings.json", StringComparison.Ordinal) || path.EndsWith(".http", StringComparison.OrdinalIgnoreCase);
+
+        _observers.Add((IsPortSource, (text, context) =>
         {
-            text = LocalhostPortPattern().Replace(text, m => m.Groups["host"].Value + ":" + context.Placeholder("PORT", m.Groups["port"].Value));
-            return SslPortPattern().Replace(text, m => m.Groups["key"].Value + "\"" + context.Placeholder("PORT", m.Groups["port"].Value) + "\"");
-        };
-        return AddScrubberByPath("**/launchSettings.json", scrub).AddScrubberByExtension(".http", scrub);
+            foreach (var m in LocalhostPortPattern().Matches(text).Concat(SslPortPattern().Matches(text)))
+            {
+                context.Placeholder("PORT", m.Groups["port"].Value);
+            }
+        }));
+
+        AddScrubber((text, context) => LocalhostPortPattern().Replace(text, m =>
+            context.TryGetPlaceholder("PORT", m.Groups["port"].Value, out var port) ? m.Groups["host"].Value + ":" + port : m.Value));
+        return Add(IsPortSource, (text, context) => SslPortPattern().Replace(text, m =>
+            context.TryGetPlaceholder("PORT", m.Groups["port"].Value, out var port) ? m.Groups["key"].Value + "\"" + port + "\"" : m.Value));
+    }
+
+    /// <summary>
+    /// Lets rules learn values before any file is scrubbed (the random ports of launchSettings.json), so every
+    /// file gets the same placeholders whatever its order. Call once per verification, with every text file.
+    /// </summary>
+    public void Prepare(IEnumerable<(string RelativePath, string Text)> files, ScrubContext context)
+    {
+        var list = files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+        foreach (var (applies, observe) in _observers)
+        {
+            foreach (var (path, text) in list.Where(f => applies(f.RelativePath)))
+            {
+                context.RelativePath = path;
+                observe(text, context);
+            }
+        }
     }
 
     /// <summary>

@@ -46,11 +46,12 @@ public static class SnapshotVerifier
             .AddReplacement(package.Sandbox.Root, "{Sandbox}")
             .AddReplacement(TestPaths.RunRoot, "{TestRun}")
             .AddReplacement(TestPaths.RepoRoot, "{Repo}")
-            .Then(scrubbers ?? Scrubbers.Default());
+            .Add(scrubbers ?? Scrubbers.Default());
 
-        var received = ReadTree(project.Directory, rules, context);
-        received[StdOutFile] = SnapshotFile.FromText(rules.Apply(StdOutFile, Normalize(project.Result.StdOut), context));
-        received[StdErrFile] = SnapshotFile.FromText(rules.Apply(StdErrFile, Normalize(project.Result.StdErr), context));
+        var received = ReadFiles(project.Directory);
+        received[StdOutFile] = SnapshotFile.FromText(project.Result.StdOut);
+        received[StdErrFile] = SnapshotFile.FromText(project.Result.StdErr);
+        received = Scrub(received, rules, context);
 
         Verify(TestPaths.SnapshotsRoot, snapshotName, received, SnapshotMode.FromEnvironment(), $"dotnet new output: {project.Directory}{Environment.NewLine}{project.Result.CommandLine}");
     }
@@ -76,25 +77,39 @@ public static class SnapshotVerifier
             return;
         }
 
-        if (mode.Accept)
+        if (mode is { Accept: true, IsCi: false })
         {
-            if (mode.IsCi)
-            {
-                throw new InvalidOperationException(
-                    $"{AcceptVariable}=1 is refused when CI=true: snapshots are accepted by a person, locally, after reading the diff. Snapshot: {snapshotName}");
-            }
-
             WriteFolder(verifiedDir, received);
             DeleteIfExists(receivedDir);
             return;
         }
 
         WriteFolder(receivedDir, received);
-        throw new SnapshotMismatchException(comparison.Describe(snapshotName, verifiedDir, receivedDir, verified is null, context));
+        var refusal = mode.Accept
+            ? $"{AcceptVariable}=1 is ignored because CI=true: snapshots are accepted by a person, locally, after reading the diff.\n"
+            : string.Empty;
+        throw new SnapshotMismatchException(refusal + comparison.Describe(snapshotName, verifiedDir, receivedDir, verified is null, context));
+    }
+
+    /// <summary>Scrubs every text file of <paramref name="tree"/>: the scrubbers first learn values from all of them (random ports), then rewrite each.</summary>
+    public static Dictionary<string, SnapshotFile> Scrub(IReadOnlyDictionary<string, SnapshotFile> tree, Scrubbers scrubbers, ScrubContext context)
+    {
+        scrubbers.Prepare(tree.Where(f => f.Value.IsText).Select(f => (f.Key, f.Value.Text!)), context);
+        return tree
+            .OrderBy(f => IsStdStream(f.Key)).ThenBy(f => f.Key, StringComparer.Ordinal)
+            .ToDictionary(
+                f => f.Key,
+                f => f.Value.IsText ? SnapshotFile.FromText(scrubbers.Apply(f.Key, f.Value.Text!, context)) : f.Value,
+                StringComparer.Ordinal);
     }
 
     /// <summary>Every file under <paramref name="root"/> (hidden ones too) except <c>bin/</c>, <c>obj/</c> folders, scrubbed.</summary>
-    public static Dictionary<string, SnapshotFile> ReadTree(string root, Scrubbers scrubbers, ScrubContext context)
+    public static Dictionary<string, SnapshotFile> ReadTree(string root, Scrubbers scrubbers, ScrubContext context) =>
+        Scrub(ReadFiles(root), scrubbers, context);
+
+    private static bool IsStdStream(string path) => path.StartsWith("std-streams/", StringComparison.Ordinal);
+
+    private static Dictionary<string, SnapshotFile> ReadFiles(string root)
     {
         var files = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
         foreach (var path in EnumerateFiles(root))
@@ -106,8 +121,7 @@ public static class SnapshotVerifier
                 continue;
             }
 
-            var file = SnapshotFile.FromBytes(File.ReadAllBytes(path));
-            files[relative] = file.IsText ? SnapshotFile.FromText(scrubbers.Apply(relative, file.Text!, context)) : file;
+            files[relative] = SnapshotFile.FromBytes(File.ReadAllBytes(path));
         }
 
         return files;
@@ -202,9 +216,6 @@ public static class SnapshotVerifier
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static Scrubbers Then(this Scrubbers first, Scrubbers second) =>
-        first.AddScrubber((text, context) => second.Apply(context.RelativePath, text, context));
 }
 
 /// <summary>Accept mode from the environment: <c>FLYMPG_ACCEPT_SNAPSHOTS=1</c>, refused under <c>CI=true</c>.</summary>

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# build/test.sh: runs every test of the pack, cheapest layer first, and stops at the first failing layer.
+#
+#   build/test.sh            all layers
+#   build/test.sh cheap      one layer: cheap | snapshots | apps
+#
+# Layers: cheap (template validation, file hygiene, the verifier itself, the generated URL parser),
+# snapshots (every option combination against tests/.../Snapshots), apps (generated services restored,
+# built with warnings as errors and run against a real PostgreSQL behind a real PgBouncer in
+# transaction mode, which the tests start on free loopback ports).
+# Installs what the tests need when it can (PostgreSQL and PgBouncer from Debian packages, as root).
+# Ends with one line: "N passed, N failed".
+set -Eeuo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+project="$root/tests/FlyMpg.Templates.Tests/FlyMpg.Templates.Tests.csproj"
+results="$root/artifacts/test-results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+declare -A filters=(
+  [cheap]="FullyQualifiedName~FlyMpg.Templates.Tests.Validation.|FullyQualifiedName~FlyMpg.Templates.Tests.Hygiene.|FullyQualifiedName~FlyMpg.Templates.Tests.Infrastructure.Tests.|FullyQualifiedName~FlyMpg.Templates.Tests.Unit."
+  [snapshots]="FullyQualifiedName~FlyMpg.Templates.Tests.Snapshots."
+  [apps]="FullyQualifiedName~FlyMpg.Templates.Tests.Build.|FullyQualifiedName~FlyMpg.Templates.Tests.EndToEnd."
+)
+layers=(cheap snapshots apps)
+if (($# > 0)); then
+  [[ -n "${filters[$1]:-}" ]] || { echo "test.sh: unknown layer '$1' (cheap, snapshots, apps)" >&2; exit 2; }
+  layers=("$1")
+fi
+
+ensure_database_packages() {
+  if command -v pgbouncer >/dev/null && compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    return
+  fi
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing postgresql and pgbouncer (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer >/dev/null
+  else
+    echo "test.sh: PostgreSQL and PgBouncer are missing; install the Debian packages 'postgresql' and 'pgbouncer' (or run as root)" >&2
+    exit 1
+  fi
+}
+
+[[ " ${layers[*]} " == *" apps "* ]] && ensure_database_packages
+
+mkdir -p "$results"
+echo "test.sh: building the tests"
+dotnet build "$project" -c Release -nologo -clp:ErrorsOnly
+
+passed=0 failed=0 summary=()
+for layer in "${layers[@]}"; do
+  echo "test.sh: layer '$layer'"
+  log="$results/$layer.log"
+  status=0
+  dotnet test "$project" -c Release --no-build --filter "${filters[$layer]}" \
+    --logger "console;verbosity=normal" --logger "trx;LogFileName=$layer.trx" --results-directory "$results" \
+    2>&1 | tee "$log" || status=$?
+  # vstest's closing line: "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12, ..."
+  line="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n1 || true)"
+  layer_failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")"
+  layer_passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")"
+  if [[ -z "$line" ]]; then
+    layer_failed=1 layer_passed=0 # no test ran: the run itself broke
+  elif ((layer_passed == 0 && layer_failed == 0)); then
+    layer_failed=1 # a layer that ran nothing is a broken filter, not a pass
+  fi
+  passed=$((passed + layer_passed)) failed=$((failed + layer_failed))
+  summary+=("$(printf '%-10s %4d passed %4d failed' "$layer" "$layer_passed" "$layer_failed")")
+  if ((status != 0 || layer_failed > 0)); then
+    summary+=("stopped after layer '$layer'")
+    break
+  fi
+done
+
+echo
+echo "test.sh summary (results in ${results#"$root"/}):"
+printf '  %s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlyMpg.Templates.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FlyMpg.Templates.Tests.EndToEnd;
+
+/// <summary>
+/// MPG's PgBouncer closes a client connection that has been idle longer than its <c>client_idle_timeout</c>
+/// (FATAL <c>08P01 client_idle_timeout</c>), and Npgsql hands out a pooled connection without checking it:
+/// after a quiet period the next burst of requests fails on the connections the pooler closed. The
+/// generated service has two protections, each proven alone here against a pooler with a 3 s idle timeout:
+/// (a) its idle lifetime below the pooler's, with retries off, and (b) a long idle lifetime with <c>08P01</c>
+/// retried. The naive setting (long idle lifetime, no retry) fails under the same pause and burst.
+/// </summary>
+[Collection("mpg")]
+public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
+{
+    private const int PoolerIdleTimeoutSeconds = 3;
+    private const int WarmRequests = 8;
+    private const int BurstRequests = 40;
+
+    // The pause after the warm-up: past the pooler's idle timeout plus its janitor's round, the same in every run.
+    private static readonly TimeSpan IdlePause = TimeSpan.FromSeconds(PoolerIdleTimeoutSeconds + 2.5);
+
+    [Fact]
+    public async Task Naive_pool_settings_fail_the_first_burst_after_a_quiet_period_with_08P01_client_idle_timeout()
+    {
+        var run = await IdleThenBurstAsync("spec_idle_naive", new()
+        {
+            ["Database__Pooled__ConnectionIdleLifetime"] = "300",
+            ["Database__Pooled__MaxRetryCount"] = "0",
+        });
+
+        Assert.True(run.ClosedByPooler > 0, $"The pooler closed no idle client: the trap was not armed.{Environment.NewLine}{run}");
+        Assert.True(run.Burst.Failed > 0, $"Expected failed requests after the pooler closed idle connections.{Environment.NewLine}{run}");
+        Assert.True(run.Burst.Failed <= run.WarmClients, $"More failures than connections the pooler could have closed.{Environment.NewLine}{run}");
+        Assert.All(run.Burst.Statuses.Where(s => s is < 200 or >= 300), status => Assert.Equal(500, status));
+        Assert.Empty(run.Burst.TransportErrors);
+        Assert.True(
+            run.ErrorEntries.Any(e => e.Contains("08P01: client_idle_timeout", StringComparison.Ordinal)),
+            $"The service did not log the pooler's 08P01 client_idle_timeout.{Environment.NewLine}{run}");
+    }
+
+    [Fact]
+    public async Task Idle_lifetime_below_the_pooler_idle_timeout_alone_serves_every_request_of_the_burst()
+    {
+        var run = await IdleThenBurstAsync("spec_idle_lifetime", new()
+        {
+            ["Database__Pooled__ConnectionIdleLifetime"] = "1",
+            ["Database__Pooled__MaxRetryCount"] = "0",
+        });
+
+        // Npgsql closed its idle connections before the pooler's timeout: the pooler had nothing to close.
+        Assert.True(run.ClosedByPooler == 0, $"The pooler closed {run.ClosedByPooler} idle client(s) first.{Environment.NewLine}{run}");
+        Assert.True(run.Burst.Successful == BurstRequests, $"Not every request of the burst succeeded.{Environment.NewLine}{run}");
+        Assert.True(run.ErrorEntries.Count == 0, $"The service met 08P01 anyway.{Environment.NewLine}{run}");
+    }
+
+    [Fact]
+    public async Task Retrying_08P01_alone_serves_every_request_of_the_burst_although_the_pooler_closed_idle_connections()
+    {
+        // MaxRetryCount left at the service's default (3).
+        var run = await IdleThenBurstAsync("spec_idle_retry", new()
+        {
+            ["Database__Pooled__ConnectionIdleLifetime"] = "300",
+        });
+
+        // The pooler did close idle connections and the service did meet 08P01: the retry, not luck, saved the burst.
+        Assert.True(run.ClosedByPooler > 0, $"The pooler closed no idle client: the trap was not armed.{Environment.NewLine}{run}");
+        Assert.True(
+            run.RetryEntries.Any(e => e.Contains("08P01: client_idle_timeout", StringComparison.Ordinal)),
+            $"The service logged no retry of an 08P01 failure: the burst never met a closed connection.{Environment.NewLine}{run}");
+        Assert.True(run.Burst.Successful == BurstRequests, $"Not every request of the burst succeeded.{Environment.NewLine}{run}");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Migrates a fresh database, starts the default service with <c>DATABASE_URL</c> through a pooler with
+    /// <c>client_idle_timeout = 3</c> and <paramref name="settings"/>, warms its pool with concurrent requests,
+    /// waits until the pooler lists none of its clients and <see cref="IdlePause"/> has passed, then sends a burst.
+    /// </summary>
+    private async Task<IdleRun> IdleThenBurstAsync(string name, Dictionary<string, string> settings)
+    {
+        var total = Stopwatch.StartNew();
+        var app = await GeneratedApp.GetAsync();
+        var database = await mpg.CreateFreshDatabaseAsync(name);
+        var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile($"client_idle_timeout = {PoolerIdleTimeoutSeconds}"));
+        var flyAppName = name.Replace('_', '-');
+        var applicationName = $"{flyAppName}:web";
+
+        (await app.Command("migrate")
+            .WithEnvironment("DIRECT_DATABASE_URL", database.DirectUrl)
+            .Masking(mpg.Password)
+            .RunAsync()).EnsureSuccess();
+
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["DATABASE_URL"] = pooler.UrlFor(database.Name),
+            ["DIRECT_DATABASE_URL"] = database.DirectUrl,
+            ["FLY_APP_NAME"] = flyAppName,
+        };
+        await using var service = await app.StartWebAsync(environment);
+        string Context() => mpg.Mask($"{string.Join(' ', settings.Select(s => $"{s.Key}={s.Value}"))}; {pooler}{Environment.NewLine}{service.Output}");
+
+        using var created = await service.Http.PostAsJsonAsync("/todos", new { title = "idle reclaim" });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"POST /todos: {(int)created.StatusCode}{Environment.NewLine}{Context()}");
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        HttpRequestMessage Read(int _) => new(HttpMethod.Get, $"/todos/{id}");
+
+        // Warm the pool: concurrent requests open several physical connections, which then sit idle in Npgsql's pool.
+        var warm = await Load.HttpBurstAsync(service.Http, WarmRequests, Read);
+        Assert.True(warm.Successful == WarmRequests, $"warm-up: {warm}{Environment.NewLine}{Context()}");
+        var idleSince = Stopwatch.StartNew();
+        var warmClients = (await mpg.ShowClientsAsync(pooler)).Count(c => c.ApplicationName == applicationName);
+        Assert.True(warmClients > 0, $"The pooler lists no client {applicationName} after the warm-up.{Environment.NewLine}{Context()}");
+
+        // The quiet period: polled until the pooler (or Npgsql, with a short idle lifetime) has dropped every client ...
+        await Poll.UntilAsync(
+            $"the pooler to list no client {applicationName}",
+            async () => (await mpg.ShowClientsAsync(pooler)).Count(c => c.ApplicationName == applicationName),
+            left => left == 0,
+            TimeSpan.FromSeconds(20),
+            left => $"{left} client(s){Environment.NewLine}{Context()}",
+            TimeSpan.FromMilliseconds(200));
+        var clientsGoneAfter = idleSince.Elapsed;
+
+        // ... and at least as long as in every other run, so each configuration meets the same pause.
+        if (IdlePause > idleSince.Elapsed)
+        {
+            await Task.Delay(IdlePause - idleSince.Elapsed);
+        }
+
+        var burst = await Load.HttpBurstAsync(service.Http, BurstRequests, Read);
+        var closedByPooler = File.ReadLines(pooler.LogFile)
+            .Count(l => l.Contains("closing because: client_idle_timeout", StringComparison.Ordinal) && !l.Contains("pgbouncer_admin", StringComparison.Ordinal));
+
+        // SIGTERM, as Fly stops a Machine: the host stops gracefully and flushes its log before the log is read.
+        Signals.Terminate(service.Process.ProcessId);
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await service.Process.WaitForExitAsync(exit.Token);
+        }
+
+        var log = service.Process.StdOut + service.Process.StdErr;
+        Assert.False(log.Contains(mpg.Password, StringComparison.Ordinal), "The service printed the database password.");
+        var entries = ServiceLog.Entries(mpg.Mask(log));
+
+        var run = new IdleRun(
+            string.Join(' ', settings.Select(s => $"{s.Key}={s.Value}")),
+            warmClients,
+            clientsGoneAfter,
+            closedByPooler,
+            burst,
+            entries.Where(e => e.Contains("08P01", StringComparison.Ordinal) && !IsRetry(e)).ToList(),
+            entries.Where(IsRetry).ToList(),
+            Context(),
+            total.Elapsed);
+        output.WriteLine(run.Summary);
+        foreach (var entry in run.ErrorEntries.Take(2).Concat(run.RetryEntries.Take(1)))
+        {
+            output.WriteLine($"service logged:{Environment.NewLine}{string.Join(Environment.NewLine, entry.Split('\n').Take(4))}");
+        }
+
+        return run;
+    }
+
+    // EF Core's "A transient exception occurred during execution. The operation will be retried after ..." (CoreEventId.ExecutionStrategyRetrying).
+    private static bool IsRetry(string entry) => entry.Contains("will be retried", StringComparison.Ordinal);
+
+    private sealed record IdleRun(
+        string Settings,
+        int WarmClients,
+        TimeSpan ClientsGoneAfter,
+        int ClosedByPooler,
+        HttpBurstOutcome Burst,
+        IReadOnlyList<string> ErrorEntries,
+        IReadOnlyList<string> RetryEntries,
+        string Context,
+        TimeSpan Elapsed)
+    {
+        public string Summary =>
+            $"{Settings}: {WarmClients} pooled client(s) after the warm-up, gone after {ClientsGoneAfter.TotalSeconds:0.0} s, "
+            + $"{ClosedByPooler} closed by the pooler (client_idle_timeout); burst of {BurstRequests}: {Burst}; "
+            + $"{ErrorEntries.Count} 08P01 error entries, {RetryEntries.Count} retry entries in the service's log; run took {Elapsed.TotalSeconds:0.0} s";
+
+        public override string ToString() => $"{Summary}{Environment.NewLine}{Context}";
+    }
+}

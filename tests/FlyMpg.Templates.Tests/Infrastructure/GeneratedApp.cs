@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Xml.Linq;
+
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+/// <summary>
+/// A generated service, restored and built once per scenario per test run (warnings are errors), shared by
+/// every test that needs it. Runs its entrypoints as real processes: <c>dotnet &lt;App&gt;.dll [migrate|worker]</c>.
+/// </summary>
+public sealed class GeneratedApp
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<GeneratedApp>>> Built = new();
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private GeneratedApp(GeneratedProject project, string outputDirectory, string assemblyName, ProcessResult build)
+    {
+        Project = project;
+        OutputDirectory = outputDirectory;
+        AssemblyName = assemblyName;
+        Build = build;
+    }
+
+    public GeneratedProject Project { get; }
+
+    /// <summary>Where <c>dotnet build -o</c> put the app.</summary>
+    public string OutputDirectory { get; }
+
+    public string AssemblyName { get; }
+
+    public string AssemblyPath => Path.Combine(OutputDirectory, AssemblyName + ".dll");
+
+    /// <summary>The <c>dotnet build</c> run.</summary>
+    public ProcessResult Build { get; }
+
+    /// <summary>Generates and builds the scenario the first time; later calls in this run share it.</summary>
+    public static Task<GeneratedApp> GetAsync(params string[] args) =>
+        Built.GetOrAdd(TemplatePackage.ScenarioName(args), _ => new Lazy<Task<GeneratedApp>>(() => CreateAsync(args))).Value;
+
+    /// <summary>
+    /// <c>dotnet &lt;App&gt;.dll &lt;args&gt;</c> in the build output, as Production, with neither database variable set
+    /// unless <see cref="ProcessRunner.WithEnvironment(string, string)"/> adds it.
+    /// </summary>
+    public ProcessRunner Command(params string[] args) =>
+        DotNet.Command([AssemblyPath, .. args])
+            .InDirectory(OutputDirectory)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+            .WithoutEnvironment("DOTNET_ENVIRONMENT")
+            .WithoutEnvironment("DATABASE_URL")
+            .WithoutEnvironment("DIRECT_DATABASE_URL")
+            .WithTimeout(TimeSpan.FromMinutes(2));
+
+    /// <summary>Starts the web API on a free loopback port and waits until <c>/readyz</c> answers 200.</summary>
+    public async Task<RunningService> StartWebAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var port = FreeTcpPort();
+        var process = Command([.. args, "--urls", $"http://127.0.0.1:{port}"])
+            .WithEnvironment(environment)
+            .WithTimeout(TimeSpan.FromMinutes(10))
+            .Start();
+        var service = new RunningService(process, new Uri($"http://127.0.0.1:{port}"));
+        try
+        {
+            await service.WaitUntilReadyAsync(ReadyTimeout);
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<GeneratedApp> CreateAsync(string[] args)
+    {
+        var package = await TemplatePackage.GetAsync();
+        var project = await package.DotNetNewIntoAsync($"apps/{TemplatePackage.ScenarioName(args)}", Scenarios.Template, [.. args, "--no-restore"]);
+        var csproj = Directory.GetFiles(project.Directory, "*.csproj").Single();
+        var assemblyName = XDocument.Load(csproj).Descendants("AssemblyName").Single().Value;
+        var output = Path.Combine(project.Directory, "bin", "app");
+
+        var build = await package.Sandbox.DotNet(project.Directory, "build", "-c", "Release", "-o", output, "-nologo", "-warnaserror", "-p:TreatWarningsAsErrors=true")
+            .WithTimeout(BuildTimeout)
+            .RunAsync();
+        build.EnsureSuccess();
+        return new GeneratedApp(project, output, assemblyName, build);
+    }
+}
+
+/// <summary>A running web API; disposing it stops the process.</summary>
+public sealed class RunningService(RunningProcess process, Uri baseAddress) : IAsyncDisposable
+{
+    public RunningProcess Process { get; } = process;
+
+    public HttpClient Http { get; } = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Output so far, for failure messages.</summary>
+    public string Output => $"stdout:{Environment.NewLine}{Process.StdOut}{Environment.NewLine}stderr:{Environment.NewLine}{Process.StdErr}";
+
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        string last = "no answer yet";
+        while (!deadline.IsCancellationRequested)
+        {
+            if (Process.HasExited)
+            {
+                throw new InvalidOperationException($"{Process.CommandLine} exited before /readyz answered.{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("/readyz", deadline.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline.Token)}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+
+        throw new TimeoutException($"{Process.CommandLine}: /readyz did not answer 200 within {timeout} (last: {last}).{Environment.NewLine}{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Process.DisposeAsync();
+    }
+}

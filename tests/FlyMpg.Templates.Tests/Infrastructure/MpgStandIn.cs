@@ -1,0 +1,574 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+/// <summary>Tests that need the local MPG stand-in join this collection: <c>[Collection("mpg")]</c>.</summary>
+[CollectionDefinition("mpg")]
+public class MpgCollection : ICollectionFixture<MpgStandIn>
+{
+}
+
+/// <summary>
+/// The local stand-in for Fly Managed Postgres: a throwaway PostgreSQL on 127.0.0.1 behind a real
+/// PgBouncer in transaction mode with the MPG-like policy of <c>build/pgbouncer-mpg.ini</c>, run by
+/// <c>build/mpg-local.sh</c>. Starting it never skips: any failure throws with the script's output
+/// (passwords masked). Disposal, process exit, and (through the script's watchdog) even a killed
+/// test host stop everything it started.
+/// </summary>
+public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
+{
+    /// <summary>Bounds <c>mpg-local.sh start</c>, which may have to apt-get install postgresql and pgbouncer first.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
+
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<string> _secrets = [];
+    private readonly object _stopLock = new();
+    private Dictionary<string, string> _env = new(StringComparer.Ordinal);
+    private PgBouncerPooler? _pooler;
+    private EventHandler? _processExitHandler;
+    private bool _started;
+    private bool _stopped;
+
+    public MpgStandIn()
+    {
+        RepoRoot = FindRepoRoot();
+        ScriptPath = Path.Combine(RepoRoot, "build", "mpg-local.sh");
+        DefaultPolicyIni = Path.Combine(RepoRoot, "build", "pgbouncer-mpg.ini");
+    }
+
+    /// <summary>The folder holding <c>Templates.csproj</c>.</summary>
+    public string RepoRoot { get; }
+
+    public string ScriptPath { get; }
+
+    /// <summary><c>build/pgbouncer-mpg.ini</c>: the MPG-like policy the primary pooler runs with.</summary>
+    public string DefaultPolicyIni { get; }
+
+    /// <summary>The state dir (data dir, logs, pidfiles); removed by <c>stop</c>.</summary>
+    public string StateDir => Env("MPG_STATE_DIR");
+
+    /// <summary><c>DATABASE_URL</c>: the app database through the primary PgBouncer.</summary>
+    public string PooledUrl => Env("DATABASE_URL");
+
+    /// <summary><c>DIRECT_DATABASE_URL</c>: the app database straight to Postgres.</summary>
+    public string DirectUrl => Env("DIRECT_DATABASE_URL");
+
+    /// <summary>Superuser <c>postgres</c> over TCP, straight to Postgres (test setup only; apps never get this on MPG).</summary>
+    public string SuperuserUrl => Env("POSTGRES_SUPERUSER_URL");
+
+    /// <summary>The primary pooler's admin console.</summary>
+    public string AdminUrl => Env("PGBOUNCER_ADMIN_URL");
+
+    /// <summary>The password of role <c>app</c> (random per start).</summary>
+    public string Password => Env("APP_PASSWORD");
+
+    public int PostgresPort => int.Parse(Env("POSTGRES_PORT"), CultureInfo.InvariantCulture);
+
+    public int PgBouncerPort => int.Parse(Env("PGBOUNCER_PORT"), CultureInfo.InvariantCulture);
+
+    public string PostgresLog => Env("POSTGRES_LOG");
+
+    /// <summary>The primary PgBouncer (policy <see cref="DefaultPolicyIni"/>).</summary>
+    public PgBouncerPooler Pooler => _pooler ?? throw NotStarted();
+
+    /// <summary><see cref="PooledUrl"/> as an Npgsql connection string.</summary>
+    public string PooledConnectionString => ConnectionStringFromUrl(PooledUrl).ConnectionString;
+
+    /// <summary><see cref="DirectUrl"/> as an Npgsql connection string.</summary>
+    public string DirectConnectionString => ConnectionStringFromUrl(DirectUrl).ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        if (!File.Exists(ScriptPath))
+        {
+            throw new MpgStandInException($"The stand-in script is missing: {ScriptPath}");
+        }
+
+        var result = await RunProcessAsync(
+            "bash",
+            [ScriptPath, "start", "--owner-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
+            null,
+            StartTimeout,
+            _secrets,
+            CancellationToken.None).ConfigureAwait(false);
+
+        // Parse first so the passwords are known and masked in any failure below.
+        _env = ParseEnvLines(result.StandardOutput);
+        foreach (var key in new[] { "APP_PASSWORD", "PGBOUNCER_ADMIN_PASSWORD", "SUPERUSER_PASSWORD" })
+        {
+            if (_env.TryGetValue(key, out var secret) && secret.Length > 0)
+            {
+                _secrets.Add(secret);
+            }
+        }
+
+        if (_env.TryGetValue("MPG_STATE_DIR", out var stateDir) && stateDir.Length > 0)
+        {
+            _started = true; // from here on, stop must run even if the checks below fail
+            _processExitHandler = (_, _) => StopQuietly();
+            AppDomain.CurrentDomain.ProcessExit += _processExitHandler;
+        }
+
+        result = result.WithSecrets(_secrets);
+        if (result.ExitCode != 0)
+        {
+            StopQuietly();
+            result.EnsureSuccess();
+        }
+
+        var missing = new[]
+            {
+                "MPG_STATE_DIR", "POSTGRES_PORT", "PGBOUNCER_PORT", "APP_PASSWORD", "DIRECT_DATABASE_URL", "DATABASE_URL",
+                "PGBOUNCER_ADMIN_URL", "POSTGRES_SUPERUSER_URL", "PGBOUNCER_PIDFILE", "PGBOUNCER_LOG",
+            }
+            .Where(k => !_env.ContainsKey(k))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            StopQuietly();
+            throw new MpgStandInException($"mpg-local.sh start printed no {string.Join(", ", missing)}.{Environment.NewLine}{result.Describe()}");
+        }
+
+        _pooler = new PgBouncerPooler(PgBouncerPort, PooledUrl, AdminUrl, Env("PGBOUNCER_PIDFILE"), Env("PGBOUNCER_LOG"));
+    }
+
+    /// <summary>Runs <c>mpg-local.sh stop</c>: every pooler, Postgres and the state dir go away. Idempotent.</summary>
+    public Task DisposeAsync() => Task.Run(Stop);
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Starts one more PgBouncer in front of the same Postgres with another policy file (a fragment of the
+    /// <c>[pgbouncer]</c> section, see <see cref="CreatePolicyFile"/>). Stopped with the stand-in.
+    /// </summary>
+    public async Task<PgBouncerPooler> AddPoolerAsync(string policyIni, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(policyIni);
+        EnsureStarted();
+        var result = (await RunProcessAsync(
+            "bash",
+            [ScriptPath, "add-pooler", "--state-dir", StateDir, "--pooler-ini", Path.GetFullPath(policyIni)],
+            null,
+            ScriptTimeout,
+            _secrets,
+            cancellationToken).ConfigureAwait(false)).EnsureSuccess();
+        var env = ParseEnvLines(result.StandardOutput);
+        string Get(string key) => env.TryGetValue(key, out var v)
+            ? v
+            : throw new MpgStandInException($"mpg-local.sh add-pooler printed no {key}.{Environment.NewLine}{result.Describe()}");
+        return new PgBouncerPooler(
+            int.Parse(Get("PGBOUNCER_PORT"), CultureInfo.InvariantCulture),
+            Get("DATABASE_URL"),
+            Get("PGBOUNCER_ADMIN_URL"),
+            Get("PGBOUNCER_PIDFILE"),
+            Get("PGBOUNCER_LOG"));
+    }
+
+    /// <summary>
+    /// Writes a policy file into the state dir: <c>build/pgbouncer-mpg.ini</c> followed by
+    /// <paramref name="overrides"/> (e.g. <c>"client_idle_timeout = 3"</c>); PgBouncer keeps the last
+    /// value of a key, so the overrides win. Returns its path, for <see cref="AddPoolerAsync"/>.
+    /// </summary>
+    public string CreatePolicyFile(params string[] overrides)
+    {
+        EnsureStarted();
+        var dir = Path.Combine(StateDir, "policies");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, $"policy-{Guid.NewGuid():N}.ini");
+        var text = new StringBuilder(File.ReadAllText(DefaultPolicyIni));
+        text.Append('\n').Append("; overrides written by MpgStandIn.CreatePolicyFile\n");
+        foreach (var line in overrides)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    /// <summary><c>SHOW CLIENTS</c> on <paramref name="pooler"/> (default: the primary pooler).</summary>
+    public Task<IReadOnlyList<PgBouncerClient>> ShowClientsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
+        PgBouncerAdmin.ShowClientsAsync(pooler ?? Pooler, cancellationToken);
+
+    /// <summary><c>SHOW POOLS</c> on <paramref name="pooler"/> (default: the primary pooler).</summary>
+    public Task<IReadOnlyList<PgBouncerPool>> ShowPoolsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
+        PgBouncerAdmin.ShowPoolsAsync(pooler ?? Pooler, cancellationToken);
+
+    /// <summary><c>SHOW CONFIG</c> on <paramref name="pooler"/> (default: the primary pooler), key to value.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ShowConfigAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
+        PgBouncerAdmin.ShowConfigAsync(pooler ?? Pooler, cancellationToken);
+
+    /// <summary>A data source straight to Postgres as <c>app</c> (database <c>app</c> unless given).</summary>
+    public NpgsqlDataSource CreateDirectDataSource(string? database = null, Action<NpgsqlConnectionStringBuilder>? configure = null) =>
+        CreateDataSource(DirectUrl, database, configure);
+
+    /// <summary>A data source through <paramref name="pooler"/> (default: the primary pooler) as <c>app</c>.</summary>
+    public NpgsqlDataSource CreatePooledDataSource(
+        string? database = null, PgBouncerPooler? pooler = null, Action<NpgsqlConnectionStringBuilder>? configure = null) =>
+        CreateDataSource((pooler ?? Pooler).DatabaseUrl, database, configure);
+
+    /// <summary>A data source straight to Postgres as the superuser (test setup only).</summary>
+    public NpgsqlDataSource CreateSuperuserDataSource(string? database = null) => CreateDataSource(SuperuserUrl, database, null);
+
+    /// <summary>
+    /// Creates (or re-creates, empty) database <paramref name="name"/> owned by <c>app</c>. It is reachable
+    /// directly and through every pooler (their <c>*</c> fallback entry), as the same role and password.
+    /// </summary>
+    public async Task<FreshDatabase> CreateFreshDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!Regex.IsMatch(name, "^[a-z_][a-z0-9_]{0,62}$"))
+        {
+            throw new ArgumentException("Use a lower-case identifier: letters, digits, underscores, at most 63 characters.", nameof(name));
+        }
+
+        EnsureStarted();
+        await using (var superuser = CreateSuperuserDataSource())
+        {
+            await using var drop = superuser.CreateCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var create = superuser.CreateCommand($"CREATE DATABASE \"{name}\" OWNER app");
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new FreshDatabase(name, ReplaceDatabase(PooledUrl, name), ReplaceDatabase(DirectUrl, name));
+    }
+
+    /// <summary>Replaces every password of this stand-in with <c>***</c>.</summary>
+    public string Mask(string text) => MaskSecrets(text, _secrets);
+
+    /// <summary>
+    /// Parses a <c>postgresql://user:password@host:port/database</c> URL (Npgsql takes no URLs) into a
+    /// connection string builder, plus <c>GSS Encryption Mode=Disable</c> (no Kerberos on loopback) and bounded timeouts.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder ConnectionStringFromUrl(string url)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("postgresql" or "postgres"))
+        {
+            throw new ArgumentException($"Not a postgresql:// URL: {MaskSecrets(url, [])}", nameof(url));
+        }
+
+        var userInfo = uri.UserInfo.Split(':', 2);
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Username = Uri.UnescapeDataString(userInfo[0]),
+            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+            GssEncryptionMode = GssEncryptionMode.Disable,
+            Timeout = 15,
+            CommandTimeout = 60,
+        };
+    }
+
+    internal static string ReplaceDatabase(string url, string database)
+    {
+        var uri = new Uri(url);
+        return new UriBuilder(uri) { Path = "/" + Uri.EscapeDataString(database) }.Uri.ToString();
+    }
+
+    public override string ToString() =>
+        _started ? $"MPG stand-in: Postgres 127.0.0.1:{PostgresPort}, PgBouncer 127.0.0.1:{PgBouncerPort}, state {StateDir}" : "MPG stand-in (not started)";
+
+    private static NpgsqlDataSource CreateDataSource(string url, string? database, Action<NpgsqlConnectionStringBuilder>? configure)
+    {
+        var builder = ConnectionStringFromUrl(url);
+        if (database is not null)
+        {
+            builder.Database = database;
+        }
+
+        configure?.Invoke(builder);
+        return NpgsqlDataSource.Create(builder);
+    }
+
+    private void Stop()
+    {
+        lock (_stopLock)
+        {
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            if (_processExitHandler is not null)
+            {
+                AppDomain.CurrentDomain.ProcessExit -= _processExitHandler;
+            }
+
+            RunProcess("bash", [ScriptPath, "stop", "--state-dir", StateDir], null, ScriptTimeout, _secrets).EnsureSuccess();
+        }
+    }
+
+    private void StopQuietly()
+    {
+        try
+        {
+            Stop();
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"MpgStandIn: stopping at process exit failed: {e.Message}");
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (!_started || _stopped)
+        {
+            throw NotStarted();
+        }
+    }
+
+    private InvalidOperationException NotStarted() =>
+        new(_stopped ? "The MPG stand-in was stopped." : "The MPG stand-in is not started: use it as an xunit fixture or await InitializeAsync().");
+
+    private string Env(string key) =>
+        _env.TryGetValue(key, out var value) ? value : throw NotStarted();
+
+    private static Dictionary<string, string> ParseEnvLines(string stdout)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in stdout.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            var match = Regex.Match(line, "^([A-Z][A-Z0-9_]*)=(.*)$");
+            if (match.Success)
+            {
+                env[match.Groups[1].Value] = match.Groups[2].Value;
+            }
+        }
+
+        return env;
+    }
+
+    private static string FindRepoRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Templates.csproj")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new MpgStandInException($"No folder holding Templates.csproj above {AppContext.BaseDirectory}.");
+    }
+
+    // ---- processes -------------------------------------------------------------------------------
+
+    /// <summary>psql from PATH, else the newest <c>/usr/lib/postgresql/*/bin/psql</c> (Debian).</summary>
+    internal static string FindPsql()
+    {
+        var fromPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, "psql"))
+            .FirstOrDefault(File.Exists);
+        if (fromPath is not null)
+        {
+            return fromPath;
+        }
+
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin", "psql"))
+                .Where(File.Exists)
+                .OrderByDescending(p => int.TryParse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p))), out var v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+        return debian ?? throw new MpgStandInException("psql not found on PATH nor in /usr/lib/postgresql/*/bin (install postgresql-client).");
+    }
+
+    internal static Task<MpgProcessResult> RunProcessAsync(
+        string fileName,
+        IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment,
+        TimeSpan timeout,
+        IReadOnlyList<string?> secrets,
+        CancellationToken cancellationToken) =>
+        Task.Run(() => RunProcess(fileName, arguments, environment, timeout, secrets), cancellationToken);
+
+    /// <summary>Runs a process to completion within <paramref name="timeout"/> (the tree is killed after it).</summary>
+    internal static MpgProcessResult RunProcess(
+        string fileName,
+        IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment,
+        TimeSpan timeout,
+        IReadOnlyList<string?> secrets)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        var commandLine = string.Join(' ', new[] { fileName }.Concat(arguments).Select(QuoteForDisplay));
+        using var process = new Process { StartInfo = startInfo };
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e)
+        {
+            throw new MpgStandInException($"Could not start: {MaskSecrets(commandLine, secrets)}: {e.Message}", e);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var exited = process.WaitForExit(timeout);
+        if (!exited)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // exited meanwhile
+            }
+
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+
+        // A daemon that inherited our pipes would keep them open forever: bound the wait for EOF too.
+        var drained = Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(15));
+        var result = new MpgProcessResult(
+            commandLine,
+            exited ? process.ExitCode : null,
+            stdout.IsCompletedSuccessfully ? stdout.Result : "",
+            stderr.IsCompletedSuccessfully ? stderr.Result : "",
+            watch.Elapsed,
+            secrets);
+        if (!exited)
+        {
+            throw new MpgStandInException($"Timed out after {timeout.TotalSeconds:0} s (process tree killed).{Environment.NewLine}{result.Describe()}");
+        }
+
+        if (!drained)
+        {
+            throw new MpgStandInException($"The process exited but a child kept its stdout/stderr open.{Environment.NewLine}{result.Describe()}");
+        }
+
+        return result;
+    }
+
+    private static string QuoteForDisplay(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@%+,".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    internal static string MaskSecrets(string text, IEnumerable<string?> secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                text = text.Replace(secret, "***", StringComparison.Ordinal);
+            }
+        }
+
+        // whatever was not known yet: URL passwords and KEY_PASSWORD=value lines
+        text = Regex.Replace(text, @"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@", "$1***@");
+        text = Regex.Replace(text, @"(?m)^([A-Z_]*PASSWORD=).+$", "$1***");
+        return text;
+    }
+}
+
+/// <summary>A database made by <see cref="MpgStandIn.CreateFreshDatabaseAsync"/>; the URLs hold the app password.</summary>
+public sealed record FreshDatabase(string Name, string PooledUrl, string DirectUrl)
+{
+    public string PooledConnectionString => MpgStandIn.ConnectionStringFromUrl(PooledUrl).ConnectionString;
+
+    public string DirectConnectionString => MpgStandIn.ConnectionStringFromUrl(DirectUrl).ConnectionString;
+
+    public override string ToString() => $"database {Name}";
+}
+
+/// <summary>The outcome of a process run by the stand-in; <see cref="Describe"/> masks every secret.</summary>
+public sealed class MpgProcessResult
+{
+    private readonly IReadOnlyList<string?> _secrets;
+
+    internal MpgProcessResult(string commandLine, int? exitCode, string standardOutput, string standardError, TimeSpan elapsed, IReadOnlyList<string?> secrets)
+    {
+        CommandLine = commandLine;
+        ExitCode = exitCode;
+        StandardOutput = standardOutput;
+        StandardError = standardError;
+        Elapsed = elapsed;
+        _secrets = secrets;
+    }
+
+    public string CommandLine { get; }
+
+    /// <summary>Null when the process was killed on timeout.</summary>
+    public int? ExitCode { get; }
+
+    /// <summary>Unmasked: it may hold passwords. Use <see cref="Describe"/> for messages.</summary>
+    public string StandardOutput { get; }
+
+    public string StandardError { get; }
+
+    public TimeSpan Elapsed { get; }
+
+    internal MpgProcessResult WithSecrets(IReadOnlyList<string?> secrets) =>
+        new(CommandLine, ExitCode, StandardOutput, StandardError, Elapsed, secrets);
+
+    public MpgProcessResult EnsureSuccess() =>
+        ExitCode == 0 ? this : throw new MpgStandInException($"Command failed (exit code {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}).{Environment.NewLine}{Describe()}");
+
+    public string Describe() => MpgStandIn.MaskSecrets(
+        $"""
+        command: {CommandLine}
+        exit code: {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (killed)"} after {Elapsed.TotalSeconds:0.0} s
+        ----- stdout -----
+        {StandardOutput.TrimEnd()}
+        ----- stderr -----
+        {StandardError.TrimEnd()}
+        """,
+        _secrets);
+}
+
+/// <summary>The stand-in could not do what was asked; the message carries the command and its output, passwords masked.</summary>
+public sealed class MpgStandInException : Exception
+{
+    public MpgStandInException(string message)
+        : base(message)
+    {
+    }
+
+    public MpgStandInException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
