@@ -503,7 +503,7 @@ FACTS="$(cat <<EOF
 - Machine: $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, kernel $(uname -r), $( . /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
 - Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER. Load, bench tools and servers share the same cores: treat ratios as the signal and absolute numbers as this machine's.
 - .NET SDK $(dotnet --version); $(first_line "$PG_BIN/postgres" --version); $(first_line pgbouncer --version); $(first_line wrk -v | awk '{print $1, $2}'); $(first_line hyperfine --version); $(first_line "$PGBENCH" --version)
-- Seeded rows: $ROWS; service pool size (Maximum Pool Size of DATABASE_URL): $POOL_SIZE; PgBouncer policy: build/pgbouncer-mpg.ini (transaction mode, default_pool_size 40)
+- Seeded rows: $ROWS; service pool size (Maximum Pool Size of DATABASE_URL): $POOL_SIZE; PgBouncer policy: templates/flympg-web/local/pgbouncer-mpg.ini (transaction mode, default_pool_size 40)
 EOF
 )"
 

@@ -2,7 +2,7 @@
 # mpg-local.sh: a local stand-in for Fly Managed Postgres (MPG).
 #
 # A throwaway PostgreSQL on 127.0.0.1 behind a real PgBouncer in transaction mode, with SCRAM
-# authentication and the MPG-like policy of build/pgbouncer-mpg.ini. Used by tests, benchmarks
+# authentication and the MPG-like policy of templates/flympg-web/local/pgbouncer-mpg.ini. Used by tests, benchmarks
 # and demos. Nothing listens on anything but loopback; every wait is bounded.
 #
 #   mpg-local.sh start      [--state-dir DIR] [--pooler-ini FILE] [--owner-pid PID]
@@ -17,7 +17,7 @@
 #           PGBOUNCER_ADMIN_URL PGBOUNCER_ADMIN_PASSWORD POSTGRES_SUPERUSER_URL SUPERUSER_PASSWORD
 #           PGBOUNCER_PIDFILE PGBOUNCER_LOG POSTGRES_LOG. Roles: app (LOGIN, owns database app),
 #           pgbouncer_admin (PgBouncer admin_users/stats_users only), postgres (superuser, direct only).
-#           --pooler-ini FILE: the policy file %include'd by PgBouncer (default build/pgbouncer-mpg.ini):
+#           --pooler-ini FILE: the policy file %include'd by PgBouncer (default templates/flympg-web/local/pgbouncer-mpg.ini):
 #           a fragment of [pgbouncer] WITHOUT a "[pgbouncer]" header (PgBouncer 1.18 resets every
 #           [pgbouncer] setting read before a repeated header); it is included last, so it wins.
 #           --owner-pid PID: a watchdog stops everything once process PID has exited.
@@ -37,7 +37,7 @@ set -Eeuo pipefail
 
 SCRIPT_PATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
 SCRIPT_DIR="$(dirname "$SCRIPT_PATH")"
-DEFAULT_POLICY="$SCRIPT_DIR/pgbouncer-mpg.ini"
+DEFAULT_POLICY="$(dirname "$SCRIPT_DIR")/templates/flympg-web/local/pgbouncer-mpg.ini"
 READY_TIMEOUT="${MPG_READY_TIMEOUT:-30}"
 MARKER=".mpg-local-state"
 SERVICE_USER="postgres"

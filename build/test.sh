@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 declare -A filters=(
   [cheap]="FullyQualifiedName~FlyMpg.Templates.Tests.Validation.|FullyQualifiedName~FlyMpg.Templates.Tests.Hygiene.|FullyQualifiedName~FlyMpg.Templates.Tests.Infrastructure.Tests.|FullyQualifiedName~FlyMpg.Templates.Tests.Unit."
-  [snapshots]="FullyQualifiedName~FlyMpg.Templates.Tests.Snapshots."
+  [snapshots]="FullyQualifiedName~FlyMpg.Templates.Tests.Snapshots.|FullyQualifiedName~FlyMpg.Templates.Tests.Generation."
   [apps]="FullyQualifiedName~FlyMpg.Templates.Tests.Build.|FullyQualifiedName~FlyMpg.Templates.Tests.EndToEnd."
 )
 layers=(cheap snapshots apps)
@@ -52,17 +52,18 @@ passed=0 failed=0 summary=()
 for layer in "${layers[@]}"; do
   echo "test.sh: layer '$layer'"
   log="$results/$layer.log"
+  rm -f "$results/$layer.trx"
   status=0
   dotnet test "$project" -c Release --no-build --filter "${filters[$layer]}" \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=$layer.trx" --results-directory "$results" \
     2>&1 | tee "$log" || status=$?
-  # vstest's closing line: "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12, ..."
-  line="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n1 || true)"
-  layer_failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")"
-  layer_passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")"
-  if [[ -z "$line" ]]; then
-    layer_failed=1 layer_passed=0 # no test ran: the run itself broke
-  elif ((layer_passed == 0 && layer_failed == 0)); then
+  # Counts from the TRX report: <Counters total=".." executed=".." passed=".." failed=".." ...>
+  counters="$(grep -o '<Counters [^>]*>' "$results/$layer.trx" 2>/dev/null | head -n1 || true)"
+  layer_passed="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
+  layer_failed="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
+  if [[ -z "$layer_passed" || -z "$layer_failed" ]]; then
+    layer_passed=0 layer_failed=1 # no report: the run itself broke
+  elif ((layer_passed + layer_failed == 0)); then
     layer_failed=1 # a layer that ran nothing is a broken filter, not a pass
   fi
   passed=$((passed + layer_passed)) failed=$((failed + layer_failed))

@@ -39,7 +39,9 @@ public static class TodoEndpoints
                 return problem;
             }
 
-            var todo = new Todo { Title = input.Title!.Trim(), Done = input.Done ?? false, CreatedAt = DateTimeOffset.UtcNow };
+            // Postgres keeps microseconds: truncate, so this response equals what a later GET returns.
+            var now = DateTimeOffset.UtcNow;
+            var todo = new Todo { Title = input.Title!.Trim(), Done = input.Done ?? false, CreatedAt = now.AddTicks(-(now.Ticks % 10)) };
             db.Todos.Add(todo);
             await db.SaveChangesAsync();
             return TypedResults.Created($"/todos/{todo.Id}", todo);

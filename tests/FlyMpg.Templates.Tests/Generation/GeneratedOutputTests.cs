@@ -83,7 +83,7 @@ public partial class GeneratedOutputTests
             foreach (Match url in UrlWithPasswordPattern().Matches(text))
             {
                 // Only placeholders, and the throwaway password of the local compose database.
-                Assert.True(url.Groups["password"].Value is "PASSWORD" or "PW" or "app", $"{file} holds a password in a URL: {url.Value}");
+                Assert.True(url.Groups["password"].Value is "PASSWORD" or "PW" or "local", $"{file} holds a password in a URL: {url.Value}");
             }
 
             // Npgsql-style "Password=..." in a connection string (code such as `builder.Password = x` is fine).

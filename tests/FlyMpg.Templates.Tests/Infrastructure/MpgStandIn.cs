@@ -14,7 +14,7 @@ public class MpgCollection : ICollectionFixture<MpgStandIn>
 
 /// <summary>
 /// The local stand-in for Fly Managed Postgres: a throwaway PostgreSQL on 127.0.0.1 behind a real
-/// PgBouncer in transaction mode with the MPG-like policy of <c>build/pgbouncer-mpg.ini</c>, run by
+/// PgBouncer in transaction mode with the MPG-like policy of <c>templates/flympg-web/local/pgbouncer-mpg.ini</c>, run by
 /// <c>build/mpg-local.sh</c>. Starting it never skips: any failure throws with the script's output
 /// (passwords masked). Disposal, process exit, and (through the script's watchdog) even a killed
 /// test host stop everything it started.
@@ -38,7 +38,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     {
         RepoRoot = FindRepoRoot();
         ScriptPath = Path.Combine(RepoRoot, "build", "mpg-local.sh");
-        DefaultPolicyIni = Path.Combine(RepoRoot, "build", "pgbouncer-mpg.ini");
+        DefaultPolicyIni = Path.Combine(RepoRoot, "templates", "flympg-web", "local", "pgbouncer-mpg.ini");
     }
 
     /// <summary>The folder holding <c>Templates.csproj</c>.</summary>
@@ -46,7 +46,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
 
     public string ScriptPath { get; }
 
-    /// <summary><c>build/pgbouncer-mpg.ini</c>: the MPG-like policy the primary pooler runs with.</summary>
+    /// <summary><c>templates/flympg-web/local/pgbouncer-mpg.ini</c>: the MPG-like policy the primary pooler runs with.</summary>
     public string DefaultPolicyIni { get; }
 
     /// <summary>The state dir (data dir, logs, pidfiles); removed by <c>stop</c>.</summary>
@@ -175,7 +175,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes a policy file into the state dir: <c>build/pgbouncer-mpg.ini</c> followed by
+    /// Writes a policy file into the state dir: <c>templates/flympg-web/local/pgbouncer-mpg.ini</c> followed by
     /// <paramref name="overrides"/> (e.g. <c>"client_idle_timeout = 3"</c>); PgBouncer keeps the last
     /// value of a key, so the overrides win. Returns its path, for <see cref="AddPoolerAsync"/>.
     /// </summary>

@@ -1,0 +1,506 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlyMpg.Templates.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace FlyMpg.Templates.Tests.EndToEnd;
+
+/// <summary>
+/// <c>--worker hangfire</c> on MPG: the web process (<c>DATABASE_URL</c> through PgBouncer) only enqueues,
+/// <c>dotnet App.dll worker</c> runs the jobs over <c>DIRECT_DATABASE_URL</c> with a pool of its own.
+/// Jobs run at least once: a worker killed or stopped in the middle of a job loses no job, and the
+/// idempotent sample job (<c>CompleteTodoJob</c>) applies its effect once. Each spec migrates a fresh
+/// database and runs real processes against the local MPG stand-in; effects are counted by a trigger
+/// the spec adds to the <c>todos</c> table.
+/// </summary>
+[Collection("mpg")]
+public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output)
+{
+    // The template's defaults (--worker-pool-size, JobsRegistration.cs): a pool of 6 direct connections and
+    // 6 - 2 Hangfire workers (one connection for LISTEN, one for Hangfire's bookkeeping).
+    private const int WorkerPoolSize = 6;
+    private const int WorkerCount = WorkerPoolSize - 2;
+    private const int ShutdownTimeoutSeconds = 20;
+
+    [Fact]
+    public async Task A_job_enqueued_by_the_web_process_through_PgBouncer_runs_in_the_worker_process_over_the_direct_connection()
+    {
+        await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_direct");
+        var worker = await jobs.StartWorkerAsync("spec-worker-1", new());
+
+        var todo = await jobs.CreateTodoAsync("enqueued through PgBouncer");
+        var watch = Stopwatch.StartNew();
+        var jobId = await jobs.EnqueueCompleteAsync(todo);
+        await Poll.UntilAsync($"todo {todo} to be done through the API", () => jobs.IsDoneAsync(todo), done => done, TimeSpan.FromSeconds(30), _ => jobs.Context());
+        var doneAfter = watch.Elapsed;
+
+        Assert.True(await jobs.StateOfAsync(jobId) == "Succeeded", $"job {jobId}: {await jobs.StateOfAsync(jobId)}{Environment.NewLine}{jobs.Context()}");
+        var processedBy = (await jobs.HistoryAsync(jobId)).Where(s => s.Name == "Processing").Select(s => s.ServerId).ToList();
+        Assert.True(
+            processedBy.Count == 1 && worker.Owns(processedBy[0]),
+            $"job {jobId} was processed by [{string.Join(", ", processedBy)}], not by the worker process {worker.Process.ProcessId} alone.{Environment.NewLine}{jobs.Context()}");
+
+        // The web process runs no Hangfire server: the only server is the worker's.
+        var servers = await jobs.ServerIdsAsync();
+        Assert.True(
+            servers.Count == 1 && worker.Owns(servers[0]) && !servers[0].Contains($":{jobs.Web.Process.ProcessId}:", StringComparison.Ordinal),
+            $"Hangfire servers: [{string.Join(", ", servers)}]; worker pid {worker.Process.ProcessId}, web pid {jobs.Web.Process.ProcessId}.{Environment.NewLine}{jobs.Context()}");
+
+        // The web process reached Postgres through PgBouncer; the worker, given both URLs as on Fly, only directly.
+        var poolerClients = (await mpg.ShowClientsAsync()).Select(c => c.ApplicationName).ToList();
+        var workerSessions = await jobs.SessionsAsync("worker");
+        Assert.True(
+            poolerClients.Contains(jobs.ApplicationName("web")) && !poolerClients.Contains(jobs.ApplicationName("worker")) && workerSessions > 0,
+            $"PgBouncer clients: [{string.Join(", ", poolerClients.Distinct())}]; direct sessions of {jobs.ApplicationName("worker")}: {workerSessions}.{Environment.NewLine}{jobs.Context()}");
+        Assert.Equal(1, (await jobs.EffectsAsync()).GetValueOrDefault(todo));
+
+        jobs.AssertNoPasswordPrinted();
+        output.WriteLine(
+            $"job {jobId} enqueued by web pid {jobs.Web.Process.ProcessId} through PgBouncer, processed by {processedBy[0]}; "
+            + $"todo done {doneAfter.TotalSeconds:0.0} s after the enqueue (Jobs:SampleWorkSeconds = 2); "
+            + $"worker sessions on Postgres: {workerSessions}; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_job_loses_no_job_and_a_restarted_worker_applies_each_effect_once()
+    {
+        const int jobCount = 6;
+        var settings = new Dictionary<string, string>
+        {
+            ["Jobs__SampleWorkSeconds"] = "4",
+            ["Jobs__InvisibilityTimeoutSeconds"] = "10",
+        };
+        await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_kill");
+        var first = await jobs.StartWorkerAsync("spec-worker-1", settings);
+
+        var enqueued = new Dictionary<long, int>();
+        for (var i = 0; i < jobCount; i++)
+        {
+            var todo = await jobs.CreateTodoAsync($"survives kill -9 #{i}");
+            enqueued[await jobs.EnqueueCompleteAsync(todo)] = todo;
+        }
+
+        var running = await Poll.UntilAsync(
+            $"{WorkerCount} jobs to be Processing",
+            async () => (await jobs.StatesAsync()).Where(s => s.Value == "Processing").Select(s => s.Key).ToList(),
+            ids => ids.Count == Math.Min(jobCount, WorkerCount),
+            TimeSpan.FromSeconds(20),
+            ids => $"{ids.Count} Processing{Environment.NewLine}{jobs.Context()}");
+        Assert.True((await jobs.EffectsAsync()).Count == 0, $"A job finished before the kill: the kill was not mid-job.{Environment.NewLine}{jobs.Context()}");
+
+        Signals.KillHard(first.Process.ProcessId);
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            await first.Process.WaitForExitAsync(exit.Token);
+        }
+
+        var killedAt = Stopwatch.StartNew();
+        var second = await jobs.StartWorkerAsync("spec-worker-2", settings);
+        var states = await Poll.UntilAsync(
+            $"all {jobCount} jobs to succeed after the restart",
+            jobs.StatesAsync,
+            s => s.Count(j => j.Value == "Succeeded") == jobCount,
+            TimeSpan.FromSeconds(60),
+            s => $"{string.Join(", ", s.Select(j => $"{j.Key}={j.Value}"))}{Environment.NewLine}{jobs.Context()}");
+        var recoveredAfter = killedAt.Elapsed;
+
+        Assert.Equal(jobCount, states.Count);
+        var effects = await jobs.EffectsAsync();
+        Assert.True(
+            enqueued.Values.All(todo => effects.GetValueOrDefault(todo) == 1),
+            $"Effects per todo (exactly one each expected): {string.Join(", ", enqueued.Values.Select(t => $"{t}={effects.GetValueOrDefault(t)}"))}{Environment.NewLine}{jobs.Context()}");
+        foreach (var todo in enqueued.Values)
+        {
+            Assert.True(await jobs.IsDoneAsync(todo), $"todo {todo} is not done through the API.{Environment.NewLine}{jobs.Context()}");
+        }
+
+        // The jobs the killed worker was running were run again, to success, by its successor.
+        foreach (var jobId in running)
+        {
+            var history = await jobs.HistoryAsync(jobId);
+            var processedBy = history.Where(s => s.Name == "Processing").Select(s => s.ServerId).ToList();
+            Assert.True(
+                processedBy.Any(first.Owns) && processedBy.Any(second.Owns) && history.Count(s => s.Name == "Succeeded") == 1,
+                $"job {jobId}: {string.Join(" -> ", history.Select(s => $"{s.Name} {s.ServerId}"))}; killed worker pid {first.Process.ProcessId}, restarted pid {second.Process.ProcessId}");
+        }
+
+        jobs.AssertNoPasswordPrinted();
+        output.WriteLine(
+            $"kill -9 with {running.Count} of {jobCount} jobs Processing (Jobs:SampleWorkSeconds = 4, InvisibilityTimeout = 10 s, sliding); "
+            + $"after the restart all {jobCount} Succeeded within {recoveredAfter.TotalSeconds:0.0} s, each todo updated once; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task A_busy_worker_never_holds_more_PostgreSQL_connections_than_its_pool()
+    {
+        const int jobCount = 16;
+        await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_pool");
+        var worker = await jobs.StartWorkerAsync("spec-worker-1", new() { ["Jobs__SampleWorkSeconds"] = "1" });
+
+        for (var i = 0; i < jobCount; i++)
+        {
+            await jobs.EnqueueCompleteAsync(await jobs.CreateTodoAsync($"busy worker #{i}"));
+        }
+
+        // pg_stat_activity by application name, sampled until every job has succeeded.
+        var samples = new List<int>();
+        var watch = Stopwatch.StartNew();
+        while ((await jobs.StatesAsync()).Count(s => s.Value == "Succeeded") < jobCount)
+        {
+            samples.Add(await jobs.SessionsAsync("worker"));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"{jobCount} jobs did not all succeed within 60 s.{Environment.NewLine}{jobs.Context()}");
+            await Task.Delay(50);
+        }
+
+        samples.Add(await jobs.SessionsAsync("worker"));
+        var peak = samples.Max();
+        var workerLog = mpg.Mask(worker.Process.StdOut + worker.Process.StdErr);
+        var histogram = string.Join(", ", samples.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"));
+
+        output.WriteLine(
+            $"{jobCount} jobs of 1 s on {WorkerCount} workers in {watch.Elapsed.TotalSeconds:0.0} s; sessions of {jobs.ApplicationName("worker")} "
+            + $"in {samples.Count} samples: peak {peak} (pool {WorkerPoolSize}); sessions: count x samples: {histogram}; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+        Assert.True(peak <= WorkerPoolSize, $"The worker held {peak} PostgreSQL sessions; its pool is {WorkerPoolSize}. Samples: {histogram}{Environment.NewLine}{jobs.Context()}");
+        Assert.True(peak >= 2, $"Saw at most {peak} session(s) of the worker: the samples missed the busy period. Samples: {histogram}");
+        Assert.DoesNotContain("pool has been exhausted", workerLog, StringComparison.OrdinalIgnoreCase);
+        jobs.AssertNoPasswordPrinted();
+    }
+
+    [Fact]
+    public async Task SIGTERM_during_a_job_stops_the_worker_within_its_shutdown_timeout_and_the_job_is_then_finished_or_run_again()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Jobs__SampleWorkSeconds"] = "6",
+            ["Jobs__InvisibilityTimeoutSeconds"] = "10",
+        };
+        await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_sigterm");
+        var first = await jobs.StartWorkerAsync("spec-worker-1", settings);
+
+        var todo = await jobs.CreateTodoAsync("survives SIGTERM");
+        var jobId = await jobs.EnqueueCompleteAsync(todo);
+        await Poll.UntilAsync($"job {jobId} to be Processing", () => jobs.StateOfAsync(jobId), s => s == "Processing", TimeSpan.FromSeconds(20), s => $"{s}{Environment.NewLine}{jobs.Context()}");
+
+        var stopping = Stopwatch.StartNew();
+        Signals.Terminate(first.Process.ProcessId);
+        ProcessResult stopped;
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(ShutdownTimeoutSeconds + 10)))
+        {
+            stopped = await first.Process.WaitForExitAsync(exit.Token);
+        }
+
+        var stoppedIn = stopping.Elapsed;
+        var stateAfterStop = await jobs.StateOfAsync(jobId);
+        var effectsAfterStop = (await jobs.EffectsAsync()).GetValueOrDefault(todo);
+        Assert.True(stoppedIn < TimeSpan.FromSeconds(ShutdownTimeoutSeconds + 5), $"The worker took {stoppedIn.TotalSeconds:0.0} s to stop on SIGTERM.{Environment.NewLine}{jobs.Context()}");
+        Assert.True(stopped.ExitCode == 0, $"The worker exited with {stopped.ExitCode} on SIGTERM.{Environment.NewLine}{jobs.Context()}");
+
+        var second = await jobs.StartWorkerAsync("spec-worker-2", settings);
+        await Poll.UntilAsync($"job {jobId} to succeed", () => jobs.StateOfAsync(jobId), s => s == "Succeeded", TimeSpan.FromSeconds(40), s => $"{s}{Environment.NewLine}{jobs.Context()}");
+
+        var history = await jobs.HistoryAsync(jobId);
+        var trail = string.Join(" -> ", history.Select(s => $"{s.Name} {s.ServerId}"));
+        Assert.True(history.Count(s => s.Name == "Succeeded") == 1, $"job {jobId}: {trail}");
+        Assert.True((await jobs.EffectsAsync()).GetValueOrDefault(todo) == 1, $"todo {todo} was not updated exactly once: {trail}{Environment.NewLine}{jobs.Context()}");
+        Assert.True(await jobs.IsDoneAsync(todo), $"todo {todo} is not done through the API: {trail}");
+
+        jobs.AssertNoPasswordPrinted();
+        output.WriteLine(
+            $"SIGTERM mid-job: worker pid {first.Process.ProcessId} exited {stopped.ExitCode} after {stoppedIn.TotalSeconds:0.0} s "
+            + $"(shutdown timeout {ShutdownTimeoutSeconds} s); job then {stateAfterStop}, effects {effectsAfterStop}; "
+            + $"worker pid {second.Process.ProcessId} finished it; trail: {trail}; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    // ---- harness ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A fresh database migrated by <c>migrate</c> (EF migrations and Hangfire's schema), an effect-counting
+    /// trigger on <c>todos</c>, the web process through the stand-in's PgBouncer, and the workers a spec starts.
+    /// Disposing it stops every process it started.
+    /// </summary>
+    private sealed class JobsHarness : IAsyncDisposable
+    {
+        private readonly MpgStandIn _mpg;
+        private readonly List<Worker> _workers = [];
+        private readonly Stopwatch _clock;
+
+        private JobsHarness(MpgStandIn mpg, GeneratedApp app, FreshDatabase database, string flyAppName, NpgsqlDataSource direct, NpgsqlDataSource superuser, Stopwatch clock)
+        {
+            _mpg = mpg;
+            App = app;
+            Database = database;
+            FlyAppName = flyAppName;
+            Direct = direct;
+            Superuser = superuser;
+            _clock = clock;
+        }
+
+        public GeneratedApp App { get; }
+
+        public FreshDatabase Database { get; }
+
+        public string FlyAppName { get; }
+
+        public NpgsqlDataSource Direct { get; }
+
+        public NpgsqlDataSource Superuser { get; }
+
+        public RunningService Web { get; private set; } = null!;
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        /// <summary>As the service names its connections (pg_stat_activity, SHOW CLIENTS): <c>FLY_APP_NAME:role</c>.</summary>
+        public string ApplicationName(string role) => $"{FlyAppName}:{role}";
+
+        public static async Task<JobsHarness> StartAsync(MpgStandIn mpg, string name)
+        {
+            var clock = Stopwatch.StartNew();
+            var app = await GeneratedApp.GetAsync("--worker", "hangfire");
+            var database = await mpg.CreateFreshDatabaseAsync(name);
+            var harness = new JobsHarness(mpg, app, database, name.Replace('_', '-'), mpg.CreateDirectDataSource(database.Name), mpg.CreateSuperuserDataSource(database.Name), clock);
+            try
+            {
+                // As fly.toml's release_command runs it: both secrets set, migrating over the direct one.
+                (await app.Command("migrate")
+                    .WithEnvironment(harness.Environment(new()))
+                    .Masking(mpg.Password)
+                    .RunAsync()).EnsureSuccess();
+                await harness.CountEffectsAsync();
+                harness.Web = await app.StartWebAsync(harness.Environment(new()));
+                return harness;
+            }
+            catch
+            {
+                await harness.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>Starts <c>dotnet App.dll worker</c> and waits until /healthz answers and its Hangfire server is registered.</summary>
+        public async Task<Worker> StartWorkerAsync(string machineId, Dictionary<string, string> settings)
+        {
+            var port = GeneratedApp.FreeTcpPort();
+            var process = App.Command("worker", "--urls", $"http://127.0.0.1:{port}")
+                .WithEnvironment(Environment(settings))
+                .WithEnvironment("FLY_MACHINE_ID", machineId)
+                .Masking(_mpg.Password)
+                .WithTimeout(TimeSpan.FromMinutes(3))
+                .Start();
+            var worker = new Worker(machineId, process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) });
+            _workers.Add(worker);
+
+            await Poll.UntilAsync(
+                $"worker {machineId} (pid {process.ProcessId}) to answer /healthz and register its Hangfire server",
+                async () =>
+                {
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"The worker exited before it was ready.{System.Environment.NewLine}{Context()}");
+                    }
+
+                    return await worker.IsHealthyAsync() && (await ServerIdsAsync()).Any(worker.Owns);
+                },
+                ready => ready,
+                TimeSpan.FromSeconds(60),
+                _ => Context(),
+                TimeSpan.FromMilliseconds(200));
+            return worker;
+        }
+
+        public async Task<int> CreateTodoAsync(string title)
+        {
+            using var response = await Web.Http.PostAsJsonAsync("/todos", new { title });
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /todos: {(int)response.StatusCode}{System.Environment.NewLine}{Context()}");
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        }
+
+        /// <summary><c>POST /todos/{id}/complete</c> on the web process: 202 with the Hangfire job id.</summary>
+        public async Task<long> EnqueueCompleteAsync(int todo)
+        {
+            using var response = await Web.Http.PostAsync($"/todos/{todo}/complete", null);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /todos/{todo}/complete: {(int)response.StatusCode} {body}{System.Environment.NewLine}{Context()}");
+            return long.Parse(JsonDocument.Parse(body).RootElement.GetProperty("jobId").GetString()!, CultureInfo.InvariantCulture);
+        }
+
+        public async Task<bool> IsDoneAsync(int todo)
+        {
+            using var response = await Web.Http.GetAsync($"/todos/{todo}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /todos/{todo}: {(int)response.StatusCode}{System.Environment.NewLine}{Context()}");
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("done").GetBoolean();
+        }
+
+        /// <summary>Every job's current state (<c>hangfire.job.statename</c>) by job id.</summary>
+        public async Task<Dictionary<long, string>> StatesAsync()
+        {
+            var states = new Dictionary<long, string>();
+            await using var command = Direct.CreateCommand("SELECT id, coalesce(statename, '') FROM hangfire.job");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                states[reader.GetInt64(0)] = reader.GetString(1);
+            }
+
+            return states;
+        }
+
+        public async Task<string> StateOfAsync(long jobId) => (await StatesAsync()).GetValueOrDefault(jobId, "(no such job)");
+
+        /// <summary>A job's state history, oldest first, with the Hangfire server id of each Processing state.</summary>
+        public async Task<List<(string Name, string ServerId)>> HistoryAsync(long jobId)
+        {
+            var history = new List<(string, string)>();
+            await using var command = Direct.CreateCommand("SELECT name, coalesce(data::text, '{}') FROM hangfire.state WHERE jobid = $1 ORDER BY id");
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = jobId });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                using var data = JsonDocument.Parse(reader.GetString(1));
+                var serverId = data.RootElement.ValueKind == JsonValueKind.Object && data.RootElement.TryGetProperty("ServerId", out var id) ? id.GetString() ?? "" : "";
+                history.Add((reader.GetString(0), serverId));
+            }
+
+            return history;
+        }
+
+        /// <summary>The registered Hangfire servers (<c>name:pid:guid</c>).</summary>
+        public async Task<List<string>> ServerIdsAsync()
+        {
+            var ids = new List<string>();
+            await using var command = Direct.CreateCommand("SELECT id FROM hangfire.server ORDER BY id");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }
+
+        /// <summary>Sessions on Postgres itself (pg_stat_activity) named <c>FLY_APP_NAME:role</c>.</summary>
+        public async Task<int> SessionsAsync(string role)
+        {
+            await using var command = Superuser.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ApplicationName(role) });
+            return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>How many times each todo went from not done to done (the trigger's count).</summary>
+        public async Task<Dictionary<int, int>> EffectsAsync()
+        {
+            var effects = new Dictionary<int, int>();
+            await using var command = Direct.CreateCommand("SELECT todo_id, count(*)::int FROM spec_todo_effects GROUP BY todo_id");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                effects[reader.GetInt32(0)] = reader.GetInt32(1);
+            }
+
+            return effects;
+        }
+
+        /// <summary>The processes' output so far, passwords masked, for failure messages.</summary>
+        public string Context()
+        {
+            var parts = new List<string> { $"{Database}, FLY_APP_NAME={FlyAppName}" };
+            if (Web is not null)
+            {
+                parts.Add($"----- web (pid {Web.Process.ProcessId}) -----{System.Environment.NewLine}{Tail(Web.Output)}");
+            }
+
+            parts.AddRange(_workers.Select(w =>
+                $"----- worker {w.MachineId} (pid {w.Process.ProcessId}{(w.Process.HasExited ? ", exited" : "")}) -----{System.Environment.NewLine}{Tail(w.Process.StdOut + w.Process.StdErr)}"));
+            return _mpg.Mask(string.Join(System.Environment.NewLine, parts));
+        }
+
+        /// <summary>No output of these processes may hold the database password.</summary>
+        public void AssertNoPasswordPrinted()
+        {
+            var outputs = _workers.Select(w => (Name: $"worker {w.MachineId}", Text: w.Process.StdOut + w.Process.StdErr)).ToList();
+            if (Web is not null)
+            {
+                outputs.Add(("web", Web.Output));
+            }
+
+            var leaks = outputs.Where(o => o.Text.Contains(_mpg.Password, StringComparison.Ordinal)).Select(o => o.Name).ToList();
+            Assert.True(leaks.Count == 0, $"The database password appears in the output of: {string.Join(", ", leaks)}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var worker in _workers)
+            {
+                await worker.DisposeAsync();
+            }
+
+            if (Web is not null)
+            {
+                await Web.DisposeAsync();
+            }
+
+            await Direct.DisposeAsync();
+            await Superuser.DisposeAsync();
+        }
+
+        private Dictionary<string, string> Environment(Dictionary<string, string> settings) => new(settings)
+        {
+            ["DATABASE_URL"] = Database.PooledUrl,
+            ["DIRECT_DATABASE_URL"] = Database.DirectUrl,
+            ["FLY_APP_NAME"] = FlyAppName,
+        };
+
+        private async Task CountEffectsAsync()
+        {
+            await using var command = Direct.CreateCommand(
+                """
+                CREATE TABLE spec_todo_effects (todo_id int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
+                CREATE FUNCTION spec_count_effect() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO spec_todo_effects (todo_id) VALUES (NEW.id);
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER spec_count_effect AFTER UPDATE OF done ON todos
+                    FOR EACH ROW WHEN (NOT OLD.done AND NEW.done) EXECUTE FUNCTION spec_count_effect();
+                """);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        private static string Tail(string text) => text.Length <= 6000 ? text.TrimEnd() : "[...]" + text[^6000..].TrimEnd();
+    }
+
+    /// <summary>One <c>dotnet App.dll worker</c> process.</summary>
+    private sealed class Worker(string machineId, RunningProcess process, HttpClient http) : IAsyncDisposable
+    {
+        public string MachineId { get; } = machineId;
+
+        public RunningProcess Process { get; } = process;
+
+        /// <summary>Whether a Hangfire server id (<c>servername:pid:guid</c>) or a state's ServerId is this process's.</summary>
+        public bool Owns(string serverId) =>
+            serverId.StartsWith(MachineId + ":", StringComparison.OrdinalIgnoreCase)
+            && serverId.Contains($":{Process.ProcessId}:", StringComparison.Ordinal);
+
+        public async Task<bool> IsHealthyAsync()
+        {
+            try
+            {
+                using var response = await http.GetAsync("/healthz");
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            http.Dispose();
+            await Process.DisposeAsync();
+        }
+    }
+}
