@@ -56,7 +56,7 @@ public static class PostgresConnections
     }
 #if (UseHangfire)
 
-    /// <summary>The worker's connection: direct, so Hangfire can LISTEN for new jobs, with a pool of its own.</summary>
+    /// <summary>The worker's connection: direct, with a pool of its own, so jobs neither queue behind web traffic at the pooler nor run into its timeouts.</summary>
     public static NpgsqlConnectionStringBuilder Worker(IConfiguration configuration)
     {
         var builder = Direct(configuration, "worker");

@@ -9,7 +9,7 @@ public static class JobsRegistration
     public const string Schema = "hangfire";
 
     /// <summary>
-    /// The web process only enqueues: a short INSERT (and NOTIFY) per job, over its pooled connection,
+    /// The web process only enqueues: a short INSERT per job, over its pooled connection,
     /// so web Machines spend none of the cluster's scarce direct connections on jobs.
     /// </summary>
     public static IServiceCollection AddJobClient(this IServiceCollection services, IConfiguration configuration)
@@ -25,7 +25,7 @@ public static class JobsRegistration
         services.AddHangfire(hangfire => UseStorage(hangfire, connection.ConnectionString, configuration));
         services.AddHangfireServer(server =>
         {
-            // Every busy worker holds a connection; LISTEN and Hangfire's own bookkeeping hold two more.
+            // Every busy worker holds a connection; Hangfire's heartbeat, scheduler and expiration need the other two.
             server.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(1, connection.MaxPoolSize - 2));
             // Stop within Fly's kill_timeout (fly.toml); a job still running then is cancelled and runs again later.
             server.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:ShutdownTimeoutSeconds", 20));
@@ -47,9 +47,8 @@ public static class JobsRegistration
             // a running job keeps extending it.
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:InvisibilityTimeoutSeconds", 300)),
-            // The worker LISTENs for new jobs, which needs a real session: the direct connection.
-            // Polling stays on as the fallback, once a minute.
-            EnableLongPolling = true,
-            QueuePollInterval = TimeSpan.FromMinutes(1),
+            // Poll, don't LISTEN: Hangfire.PostgreSql's long polling opens one more connection per idle worker,
+            // outside this pool (measured: 10 sessions with a pool of 6). A job waits at most this long to start.
+            QueuePollInterval = TimeSpan.FromSeconds(configuration.GetValue("Jobs:QueuePollIntervalSeconds", 5)),
         });
 }

@@ -21,7 +21,7 @@ namespace FlyMpg.Templates.Tests.EndToEnd;
 public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output)
 {
     // The template's defaults (--worker-pool-size, JobsRegistration.cs): a pool of 6 direct connections and
-    // 6 - 2 Hangfire workers (one connection for LISTEN, one for Hangfire's bookkeeping).
+    // 6 - 2 Hangfire workers (the other two connections are Hangfire's heartbeat, scheduler and expiration).
     private const int WorkerPoolSize = 6;
     private const int WorkerCount = WorkerPoolSize - 2;
     private const int ShutdownTimeoutSeconds = 20;
@@ -38,11 +38,20 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         await Poll.UntilAsync($"todo {todo} to be done through the API", () => jobs.IsDoneAsync(todo), done => done, TimeSpan.FromSeconds(30), _ => jobs.Context());
         var doneAfter = watch.Elapsed;
 
-        Assert.True(await jobs.StateOfAsync(jobId) == "Succeeded", $"job {jobId}: {await jobs.StateOfAsync(jobId)}{Environment.NewLine}{jobs.Context()}");
-        var processedBy = (await jobs.HistoryAsync(jobId)).Where(s => s.Name == "Processing").Select(s => s.ServerId).ToList();
+        // Hangfire records Succeeded just after the job's effect is committed.
+        await Poll.UntilAsync($"job {jobId} to be Succeeded", () => jobs.StateOfAsync(jobId), s => s == "Succeeded", TimeSpan.FromSeconds(10), s => $"{s}{Environment.NewLine}{jobs.Context()}");
+        var history = await jobs.HistoryAsync(jobId);
+        var processedBy = history.Where(s => s.Name == "Processing").Select(s => s.ServerId).ToList();
         Assert.True(
             processedBy.Count == 1 && worker.Owns(processedBy[0]),
             $"job {jobId} was processed by [{string.Join(", ", processedBy)}], not by the worker process {worker.Process.ProcessId} alone.{Environment.NewLine}{jobs.Context()}");
+
+        // Workers poll the queue every 5 s (JobsRegistration.cs): a job starts within one poll, not minutes later.
+        var pickedUpAfter = history.First(s => s.Name == "Processing").At - history.First(s => s.Name == "Enqueued").At;
+        var ranFor = history.First(s => s.Name == "Succeeded").At - history.First(s => s.Name == "Processing").At;
+        Assert.True(
+            pickedUpAfter < TimeSpan.FromSeconds(15),
+            $"The worker took {pickedUpAfter.TotalSeconds:0.0} s to pick up job {jobId}, more than its 5 s queue poll allows.{Environment.NewLine}{jobs.Context()}");
 
         // The web process runs no Hangfire server: the only server is the worker's.
         var servers = await jobs.ServerIdsAsync();
@@ -61,18 +70,20 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         jobs.AssertNoPasswordPrinted();
         output.WriteLine(
             $"job {jobId} enqueued by web pid {jobs.Web.Process.ProcessId} through PgBouncer, processed by {processedBy[0]}; "
-            + $"todo done {doneAfter.TotalSeconds:0.0} s after the enqueue (Jobs:SampleWorkSeconds = 2); "
-            + $"worker sessions on Postgres: {workerSessions}; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+            + $"picked up {pickedUpAfter.TotalSeconds:0.00} s after the enqueue, ran {ranFor.TotalSeconds:0.0} s (Jobs:SampleWorkSeconds = 2), "
+            + $"todo done through the API {doneAfter.TotalSeconds:0.0} s after the enqueue; "
+            + $"worker sessions on Postgres: {workerSessions}; {jobs.Timeline}");
     }
 
     [Fact]
     public async Task A_worker_killed_mid_job_loses_no_job_and_a_restarted_worker_applies_each_effect_once()
     {
-        const int jobCount = 6;
+        const int jobCount = WorkerCount + 2; // some running at the kill, some still queued
+        const int invisibilitySeconds = 10;
         var settings = new Dictionary<string, string>
         {
-            ["Jobs__SampleWorkSeconds"] = "4",
-            ["Jobs__InvisibilityTimeoutSeconds"] = "10",
+            ["Jobs__SampleWorkSeconds"] = "3",
+            ["Jobs__InvisibilityTimeoutSeconds"] = invisibilitySeconds.ToString(CultureInfo.InvariantCulture),
         };
         await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_kill");
         var first = await jobs.StartWorkerAsync("spec-worker-1", settings);
@@ -87,26 +98,37 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         var running = await Poll.UntilAsync(
             $"{WorkerCount} jobs to be Processing",
             async () => (await jobs.StatesAsync()).Where(s => s.Value == "Processing").Select(s => s.Key).ToList(),
-            ids => ids.Count == Math.Min(jobCount, WorkerCount),
+            ids => ids.Count == WorkerCount,
             TimeSpan.FromSeconds(20),
             ids => $"{ids.Count} Processing{Environment.NewLine}{jobs.Context()}");
         Assert.True((await jobs.EffectsAsync()).Count == 0, $"A job finished before the kill: the kill was not mid-job.{Environment.NewLine}{jobs.Context()}");
 
         Signals.KillHard(first.Process.ProcessId);
+        var killed = Stopwatch.StartNew();
         using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
             await first.Process.WaitForExitAsync(exit.Token);
         }
 
-        var killedAt = Stopwatch.StartNew();
+        // Nobody hands the killed worker's jobs back: they stay fetched until the (sliding) invisibility
+        // timeout passes without the dead worker extending it; the restarted worker picks them up at its next poll.
+        await Poll.UntilAsync(
+            "the killed worker's jobs to be visible again",
+            () => jobs.InvisibleAsync(running, invisibilitySeconds),
+            invisible => invisible == 0,
+            TimeSpan.FromSeconds(invisibilitySeconds + 10),
+            invisible => $"{invisible} still invisible{Environment.NewLine}{jobs.Context()}",
+            TimeSpan.FromMilliseconds(250));
+        var visibleAgainAfter = killed.Elapsed;
+
         var second = await jobs.StartWorkerAsync("spec-worker-2", settings);
         var states = await Poll.UntilAsync(
             $"all {jobCount} jobs to succeed after the restart",
             jobs.StatesAsync,
             s => s.Count(j => j.Value == "Succeeded") == jobCount,
-            TimeSpan.FromSeconds(60),
+            TimeSpan.FromSeconds(30),
             s => $"{string.Join(", ", s.Select(j => $"{j.Key}={j.Value}"))}{Environment.NewLine}{jobs.Context()}");
-        var recoveredAfter = killedAt.Elapsed;
+        var recoveredAfter = killed.Elapsed;
 
         Assert.Equal(jobCount, states.Count);
         var effects = await jobs.EffectsAsync();
@@ -130,14 +152,15 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
 
         jobs.AssertNoPasswordPrinted();
         output.WriteLine(
-            $"kill -9 with {running.Count} of {jobCount} jobs Processing (Jobs:SampleWorkSeconds = 4, InvisibilityTimeout = 10 s, sliding); "
-            + $"after the restart all {jobCount} Succeeded within {recoveredAfter.TotalSeconds:0.0} s, each todo updated once; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+            $"kill -9 with {running.Count} of {jobCount} jobs Processing (Jobs:SampleWorkSeconds = 3, InvisibilityTimeout = {invisibilitySeconds} s, sliding); "
+            + $"visible again {visibleAgainAfter.TotalSeconds:0.0} s after the kill; all {jobCount} Succeeded {recoveredAfter.TotalSeconds:0.0} s after the kill, "
+            + $"each todo updated once; {jobs.Timeline}");
     }
 
     [Fact]
     public async Task A_busy_worker_never_holds_more_PostgreSQL_connections_than_its_pool()
     {
-        const int jobCount = 16;
+        const int jobCount = 12;
         await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_pool");
         var worker = await jobs.StartWorkerAsync("spec-worker-1", new() { ["Jobs__SampleWorkSeconds"] = "1" });
 
@@ -148,23 +171,35 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
 
         // pg_stat_activity by application name, sampled until every job has succeeded.
         var samples = new List<int>();
+        var atPeak = "";
         var watch = Stopwatch.StartNew();
-        while ((await jobs.StatesAsync()).Count(s => s.Value == "Succeeded") < jobCount)
+        while (true)
         {
-            samples.Add(await jobs.SessionsAsync("worker"));
+            var done = (await jobs.StatesAsync()).Count(s => s.Value == "Succeeded") == jobCount;
+            var sessions = await jobs.SessionsAsync("worker");
+            if (samples.Count == 0 || sessions > samples.Max())
+            {
+                atPeak = await jobs.SessionsByStatementAsync("worker");
+            }
+
+            samples.Add(sessions);
+            if (done)
+            {
+                break;
+            }
+
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"{jobCount} jobs did not all succeed within 60 s.{Environment.NewLine}{jobs.Context()}");
             await Task.Delay(50);
         }
 
-        samples.Add(await jobs.SessionsAsync("worker"));
         var peak = samples.Max();
         var workerLog = mpg.Mask(worker.Process.StdOut + worker.Process.StdErr);
         var histogram = string.Join(", ", samples.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"));
 
         output.WriteLine(
             $"{jobCount} jobs of 1 s on {WorkerCount} workers in {watch.Elapsed.TotalSeconds:0.0} s; sessions of {jobs.ApplicationName("worker")} "
-            + $"in {samples.Count} samples: peak {peak} (pool {WorkerPoolSize}); sessions: count x samples: {histogram}; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
-        Assert.True(peak <= WorkerPoolSize, $"The worker held {peak} PostgreSQL sessions; its pool is {WorkerPoolSize}. Samples: {histogram}{Environment.NewLine}{jobs.Context()}");
+            + $"in {samples.Count} samples: peak {peak} (pool {WorkerPoolSize}), at the peak: {atPeak}; sessions x samples: {histogram}; {jobs.Timeline}");
+        Assert.True(peak <= WorkerPoolSize, $"The worker held {peak} PostgreSQL sessions ({atPeak}); its pool is {WorkerPoolSize}. Sessions x samples: {histogram}{Environment.NewLine}{jobs.Context()}");
         Assert.True(peak >= 2, $"Saw at most {peak} session(s) of the worker: the samples missed the busy period. Samples: {histogram}");
         Assert.DoesNotContain("pool has been exhausted", workerLog, StringComparison.OrdinalIgnoreCase);
         jobs.AssertNoPasswordPrinted();
@@ -175,7 +210,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
     {
         var settings = new Dictionary<string, string>
         {
-            ["Jobs__SampleWorkSeconds"] = "6",
+            ["Jobs__SampleWorkSeconds"] = "4",
             ["Jobs__InvisibilityTimeoutSeconds"] = "10",
         };
         await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_sigterm");
@@ -195,9 +230,15 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
 
         var stoppedIn = stopping.Elapsed;
         var stateAfterStop = await jobs.StateOfAsync(jobId);
+        var handedBack = await jobs.IsHandedBackAsync(jobId);
         var effectsAfterStop = (await jobs.EffectsAsync()).GetValueOrDefault(todo);
         Assert.True(stoppedIn < TimeSpan.FromSeconds(ShutdownTimeoutSeconds + 5), $"The worker took {stoppedIn.TotalSeconds:0.0} s to stop on SIGTERM.{Environment.NewLine}{jobs.Context()}");
         Assert.True(stopped.ExitCode == 0, $"The worker exited with {stopped.ExitCode} on SIGTERM.{Environment.NewLine}{jobs.Context()}");
+
+        // Finished before the exit, or handed back to the queue for the next worker at once (not left to the invisibility timeout).
+        Assert.True(
+            stateAfterStop == "Succeeded" || handedBack,
+            $"After SIGTERM job {jobId} is {stateAfterStop} and still fetched by the stopped worker.{Environment.NewLine}{jobs.Context()}");
 
         var second = await jobs.StartWorkerAsync("spec-worker-2", settings);
         await Poll.UntilAsync($"job {jobId} to succeed", () => jobs.StateOfAsync(jobId), s => s == "Succeeded", TimeSpan.FromSeconds(40), s => $"{s}{Environment.NewLine}{jobs.Context()}");
@@ -211,8 +252,8 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         jobs.AssertNoPasswordPrinted();
         output.WriteLine(
             $"SIGTERM mid-job: worker pid {first.Process.ProcessId} exited {stopped.ExitCode} after {stoppedIn.TotalSeconds:0.0} s "
-            + $"(shutdown timeout {ShutdownTimeoutSeconds} s); job then {stateAfterStop}, effects {effectsAfterStop}; "
-            + $"worker pid {second.Process.ProcessId} finished it; trail: {trail}; spec took {jobs.Elapsed.TotalSeconds:0.0} s");
+            + $"(shutdown timeout {ShutdownTimeoutSeconds} s); job then {stateAfterStop}{(handedBack ? ", handed back to the queue" : "")}, effects {effectsAfterStop}; "
+            + $"worker pid {second.Process.ProcessId} finished it; trail: {trail}; {jobs.Timeline}");
     }
 
     // ---- harness ---------------------------------------------------------------------------------
@@ -227,6 +268,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         private readonly MpgStandIn _mpg;
         private readonly List<Worker> _workers = [];
         private readonly Stopwatch _clock;
+        private readonly List<string> _timeline = [];
 
         private JobsHarness(MpgStandIn mpg, GeneratedApp app, FreshDatabase database, string flyAppName, NpgsqlDataSource direct, NpgsqlDataSource superuser, Stopwatch clock)
         {
@@ -253,6 +295,11 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
 
         public TimeSpan Elapsed => _clock.Elapsed;
 
+        /// <summary>Where the spec's time went: each step with the time since the harness started.</summary>
+        public string Timeline => $"timeline: {string.Join(", ", _timeline)}, end {Elapsed.TotalSeconds:0.0} s";
+
+        public void Mark(string step) => _timeline.Add($"{step} {Elapsed.TotalSeconds:0.0} s");
+
         /// <summary>As the service names its connections (pg_stat_activity, SHOW CLIENTS): <c>FLY_APP_NAME:role</c>.</summary>
         public string ApplicationName(string role) => $"{FlyAppName}:{role}";
 
@@ -262,15 +309,32 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
             var app = await GeneratedApp.GetAsync("--worker", "hangfire");
             var database = await mpg.CreateFreshDatabaseAsync(name);
             var harness = new JobsHarness(mpg, app, database, name.Replace('_', '-'), mpg.CreateDirectDataSource(database.Name), mpg.CreateSuperuserDataSource(database.Name), clock);
+            harness.Mark("fresh database");
             try
             {
-                // As fly.toml's release_command runs it: both secrets set, migrating over the direct one.
-                (await app.Command("migrate")
+                // As fly.toml's release_command runs it (both secrets set, migrating over the direct one), while
+                // the web process starts: its readiness needs no table, and it takes no job before the spec asks.
+                var migrate = app.Command("migrate")
                     .WithEnvironment(harness.Environment(new()))
                     .Masking(mpg.Password)
-                    .RunAsync()).EnsureSuccess();
+                    .RunAsync();
+                var web = app.StartWebAsync(harness.Environment(new()));
+                try
+                {
+                    await Task.WhenAll(migrate, web);
+                }
+                finally
+                {
+                    if (web.IsCompletedSuccessfully)
+                    {
+                        harness.Web = web.Result;
+                    }
+                }
+
+                migrate.Result.EnsureSuccess();
+
+                harness.Mark("migrated, web ready");
                 await harness.CountEffectsAsync();
-                harness.Web = await app.StartWebAsync(harness.Environment(new()));
                 return harness;
             }
             catch
@@ -308,6 +372,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
                 TimeSpan.FromSeconds(60),
                 _ => Context(),
                 TimeSpan.FromMilliseconds(200));
+            Mark($"{machineId} ready");
             return worker;
         }
 
@@ -351,17 +416,17 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         public async Task<string> StateOfAsync(long jobId) => (await StatesAsync()).GetValueOrDefault(jobId, "(no such job)");
 
         /// <summary>A job's state history, oldest first, with the Hangfire server id of each Processing state.</summary>
-        public async Task<List<(string Name, string ServerId)>> HistoryAsync(long jobId)
+        public async Task<List<(string Name, string ServerId, DateTime At)>> HistoryAsync(long jobId)
         {
-            var history = new List<(string, string)>();
-            await using var command = Direct.CreateCommand("SELECT name, coalesce(data::text, '{}') FROM hangfire.state WHERE jobid = $1 ORDER BY id");
+            var history = new List<(string, string, DateTime)>();
+            await using var command = Direct.CreateCommand("SELECT name, coalesce(data::text, '{}'), createdat FROM hangfire.state WHERE jobid = $1 ORDER BY id");
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = jobId });
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 using var data = JsonDocument.Parse(reader.GetString(1));
                 var serverId = data.RootElement.ValueKind == JsonValueKind.Object && data.RootElement.TryGetProperty("ServerId", out var id) ? id.GetString() ?? "" : "";
-                history.Add((reader.GetString(0), serverId));
+                history.Add((reader.GetString(0), serverId, reader.GetDateTime(2)));
             }
 
             return history;
@@ -381,12 +446,49 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
             return ids;
         }
 
+        /// <summary>How many of <paramref name="jobIds"/> are still fetched (<c>hangfire.jobqueue.fetchedat</c> set) within the invisibility timeout.</summary>
+        public async Task<int> InvisibleAsync(IReadOnlyCollection<long> jobIds, int invisibilitySeconds)
+        {
+            await using var command = Direct.CreateCommand(
+                "SELECT count(*)::int FROM hangfire.jobqueue WHERE jobid = ANY($1) AND fetchedat IS NOT NULL AND fetchedat > now() - make_interval(secs => $2)");
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. jobIds] });
+            command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = invisibilitySeconds });
+            return (int)(await command.ExecuteScalarAsync())!;
+        }
+
+        /// <summary>Whether the job's queue entry was handed back (<c>fetchedat</c> cleared) for any worker to take at once.</summary>
+        public async Task<bool> IsHandedBackAsync(long jobId)
+        {
+            await using var command = Direct.CreateCommand("SELECT count(*)::int FROM hangfire.jobqueue WHERE jobid = $1 AND fetchedat IS NULL");
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = jobId });
+            return (int)(await command.ExecuteScalarAsync())! == 1;
+        }
+
         /// <summary>Sessions on Postgres itself (pg_stat_activity) named <c>FLY_APP_NAME:role</c>.</summary>
         public async Task<int> SessionsAsync(string role)
         {
             await using var command = Superuser.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ApplicationName(role) });
             return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The sessions of <c>FLY_APP_NAME:role</c> by their current or last statement, e.g. <c>4 x LISTEN new_job, 6 x other</c>.</summary>
+        public async Task<string> SessionsByStatementAsync(string role)
+        {
+            await using var command = Superuser.CreateCommand(
+                """
+                SELECT CASE WHEN query LIKE 'LISTEN %' THEN query ELSE 'other' END AS statement, count(*)::int
+                FROM pg_stat_activity WHERE application_name = $1 GROUP BY 1 ORDER BY 1
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ApplicationName(role) });
+            var parts = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                parts.Add($"{reader.GetInt32(1)} x {reader.GetString(0)}");
+            }
+
+            return string.Join(", ", parts);
         }
 
         /// <summary>How many times each todo went from not done to done (the trigger's count).</summary>

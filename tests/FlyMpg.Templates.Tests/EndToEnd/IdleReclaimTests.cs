@@ -115,8 +115,8 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         var warm = await Load.HttpBurstAsync(service.Http, WarmRequests, Read);
         Assert.True(warm.Successful == WarmRequests, $"warm-up: {warm}{Environment.NewLine}{Context()}");
         var idleSince = Stopwatch.StartNew();
+        // (With a 1 s idle lifetime Npgsql may already be closing some of them.)
         var warmClients = (await mpg.ShowClientsAsync(pooler)).Count(c => c.ApplicationName == applicationName);
-        Assert.True(warmClients > 0, $"The pooler lists no client {applicationName} after the warm-up.{Environment.NewLine}{Context()}");
 
         // The quiet period: polled until the pooler (or Npgsql, with a short idle lifetime) has dropped every client ...
         await Poll.UntilAsync(

@@ -9,15 +9,11 @@ namespace FlyMpg.Templates.Tests.Generation;
 /// <summary>What a snapshot cannot express, checked on the output of every scenario.</summary>
 public partial class GeneratedOutputTests
 {
-    private static Task<GeneratedProject> Generate(string[] args) =>
-        TemplatePackage.GetAsync().ContinueWith(async package =>
-            await (await package).DotNetNewIntoAsync($"output-checks/{TemplatePackage.ScenarioName(args)}", Scenarios.Template, [.. args, "--no-restore"])).Unwrap();
-
     [Theory]
     [MemberData(nameof(Scenarios.AllAsTheoryData), MemberType = typeof(Scenarios))]
     public async Task Fly_toml_parses_and_agrees_with_the_Dockerfile_and_the_entrypoints(string[] args)
     {
-        var project = await Generate(args);
+        var project = await GeneratedOutput.GetAsync(args);
         var flyToml = File.ReadAllText(project.File("fly.toml"));
         var dockerfile = File.ReadAllText(project.File("Dockerfile"));
         var fly = TomlSerializer.Deserialize<TomlTable>(flyToml)!;
@@ -54,7 +50,7 @@ public partial class GeneratedOutputTests
     [MemberData(nameof(Scenarios.AllAsTheoryData), MemberType = typeof(Scenarios))]
     public async Task Every_namespace_starts_with_the_project_namespace(string[] args)
     {
-        var project = await Generate(args);
+        var project = await GeneratedOutput.GetAsync(args);
         var rootNamespace = RootNamespacePattern().Match(File.ReadAllText(Directory.GetFiles(project.Directory, "*.csproj").Single())).Groups[1].Value;
 
         var namespaces = project.Files()
@@ -72,7 +68,7 @@ public partial class GeneratedOutputTests
     [MemberData(nameof(Scenarios.AllAsTheoryData), MemberType = typeof(Scenarios))]
     public async Task Generated_text_files_are_utf8_without_BOM_with_LF_endings_and_hold_no_secret(string[] args)
     {
-        var project = await Generate(args);
+        var project = await GeneratedOutput.GetAsync(args);
 
         Assert.All(project.Files(), file =>
         {
