@@ -63,12 +63,7 @@ public sealed class DoctorReport(TextWriter output)
         }
         catch (DatabaseConfigurationException e)
         {
-            // "<VARIABLE> <problem>. Set it to ...": the line names the variable already.
-            var message = e.Message.StartsWith(variable + " ", StringComparison.Ordinal) ? e.Message[(variable.Length + 1)..] : e.Message;
-            var hint = message.IndexOf(". Set it", StringComparison.Ordinal);
-            Write(variable, hint < 0
-                ? Finding.Fail(message, "see README.md, \"Deploy to Fly\"")
-                : Finding.Fail(message[..hint], "s" + message[(hint + 3)..].TrimEnd('.')));
+            Write(variable, Finding.Fail(e.Problem, char.ToLowerInvariant(e.Hint[0]) + e.Hint[1..].TrimEnd('.')));
             return null;
         }
     }
