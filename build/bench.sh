@@ -12,7 +12,7 @@
 #      (build/bench/write.lua), after a warm-up;
 #   4. loads bench/RawNpgsqlReference (raw Npgsql, the template's own connection-string code) the same way;
 #   5. times cold start: exec -> first 200 of GET /todos/1 vs a bare `dotnet new webapi`'s /weatherforecast;
-#   6. times `dotnet new flympg-web` vs `dotnet new webapi` (hyperfine);
+#   6. times `dotnet new flympg-web` vs `dotnet new webapi` (interleaved runs, same custom hive);
 #   7. while load runs, polls PgBouncer's SHOW POOLS / SHOW CLIENTS every ~200 ms and the app's RSS;
 #   8. prints one table of medians and ratios beside the goals and writes it, with machine facts and the
 #      command, to docs/benchmarks.md (between the bench:begin/bench:end markers; text outside them is kept).

@@ -57,6 +57,7 @@ public static class MigrateCommand
             PostgreSqlObjectsInstaller.Install(connection, JobsRegistration.Schema);
             logger.LogInformation("Hangfire schema '{Schema}' is up to date.", JobsRegistration.Schema);
 #endif
+
             return 0;
         }
         catch (InvalidOperationException e) when (e.Message.Contains("PendingModelChangesWarning", StringComparison.Ordinal))

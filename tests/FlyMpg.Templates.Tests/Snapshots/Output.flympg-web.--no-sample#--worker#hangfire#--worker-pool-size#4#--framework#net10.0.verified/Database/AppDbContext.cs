@@ -1,0 +1,13 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Orders.Database;
+
+/// <summary>
+/// The service's one context type. The web process gets it from a DbContext pool over the pooled
+/// connection (<see cref="DatabaseRegistration"/>); <c>migrate</c> builds it over the direct connection.
+/// One type for both keeps the migrations in one place: EF applies only the migrations whose
+/// [DbContext] attribute names the exact context type it runs.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+{
+}

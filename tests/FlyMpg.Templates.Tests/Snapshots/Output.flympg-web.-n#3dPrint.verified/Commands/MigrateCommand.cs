@@ -1,0 +1,98 @@
+using _3dPrint.Database;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace _3dPrint.Commands;
+
+/// <summary>
+/// <c>dotnet _3dPrint.dll migrate</c>: applies pending migrations over DIRECT_DATABASE_URL and exits.
+/// fly.toml's release_command runs it once per deploy; a non-zero exit stops the deploy.
+/// It needs the direct connection: migrations may run statements outside a transaction
+/// (CREATE INDEX CONCURRENTLY), set session settings (lock_timeout) or run longer than the pooler allows.
+/// </summary>
+public static class MigrateCommand
+{
+    // A release_command has 5 minutes by default; one long statement may use all of it.
+    private const int CommandTimeoutSeconds = 300;
+
+    // Serializes concurrent `migrate` runs (two deploys, or a deploy and a manual run) on a session lock,
+    // which only a direct connection holds.
+    private const long MigrationLockKey = 0x666c796d7067; // "flympg"
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // The web app's configuration and logging, without its server.
+        await using var app = WebApplication.CreateSlimBuilder(args).Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("migrate");
+
+        var options = DatabaseRegistration.DirectOptions(app.Configuration, "migrate", CommandTimeoutSeconds);
+        RefuseThePooledUrl(app.Configuration);
+
+        await using var db = new AppDbContext(options);
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await RefuseAPoolerAsync(connection);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count == 0)
+            {
+                logger.LogInformation("Database is up to date; no migration to apply.");
+            }
+            else
+            {
+                logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync();
+                logger.LogInformation("Applied {Count} migration(s).", pending.Count);
+            }
+
+            return 0;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("PendingModelChangesWarning", StringComparison.Ordinal))
+        {
+            logger.LogError("The model has changes that no migration contains. Run `dotnet ef migrations add <Name>`, commit it and deploy again.");
+            return 1;
+        }
+        catch (Exception e) when (DatabaseError(e) is { } error)
+        {
+            logger.LogError("Could not migrate over {Variable}: {Reason}", PostgresConnections.DirectVariable, error.Message);
+            return 1;
+        }
+    }
+
+    // EF's execution strategy wraps a failed connection attempt in an InvalidOperationException.
+    private static NpgsqlException? DatabaseError(Exception e) => e as NpgsqlException ?? e.InnerException as NpgsqlException;
+
+    private static void RefuseThePooledUrl(IConfiguration configuration)
+    {
+        var direct = PostgresUrl.Parse(PostgresConnections.DirectVariable, configuration[PostgresConnections.DirectVariable]);
+        var pooledValue = configuration[PostgresConnections.PooledVariable];
+        var pooled = string.IsNullOrWhiteSpace(pooledValue) ? null : PostgresUrl.Parse(PostgresConnections.PooledVariable, pooledValue);
+
+        if (pooled is not null && pooled.Host == direct.Host && pooled.Port == direct.Port)
+        {
+            throw new DatabaseConfigurationException(PostgresConnections.DirectVariable,
+                $"points at the same server as {PostgresConnections.PooledVariable} ({direct.Host}:{direct.Port}), the pooler; migrations need the direct URL");
+        }
+
+        if (direct.Host?.StartsWith("pgbouncer.", StringComparison.OrdinalIgnoreCase) == true || direct.Port == 6432)
+        {
+            throw new DatabaseConfigurationException(PostgresConnections.DirectVariable,
+                $"points at a PgBouncer host ({direct.Host}:{direct.Port}); migrations need the direct URL");
+        }
+    }
+
+    // A pooler answers the startup handshake itself, with a process id of its own: on Postgres the id the
+    // connection was given is its backend's pid, behind PgBouncer (any pool mode) it is not.
+    private static async Task RefuseAPoolerAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        if ((int)(await command.ExecuteScalarAsync())! != connection.ProcessID)
+        {
+            throw new DatabaseConfigurationException(PostgresConnections.DirectVariable,
+                $"reaches a connection pooler at {connection.Host}:{connection.Port}, not Postgres itself; migrations need the direct URL");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using orders_api.Todos;
+
+namespace orders_api.Database;
+
+/// <summary>
+/// The service's one context type. The web process gets it from a DbContext pool over the pooled
+/// connection (<see cref="DatabaseRegistration"/>); <c>migrate</c> builds it over the direct connection.
+/// One type for both keeps the migrations in one place: EF applies only the migrations whose
+/// [DbContext] attribute names the exact context type it runs.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+{
+    public DbSet<Todo> Todos => Set<Todo>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Todo>(todo =>
+        {
+            todo.ToTable("todos");
+            todo.Property(t => t.Id).HasColumnName("id");
+            todo.Property(t => t.Title).HasColumnName("title").HasMaxLength(Todo.MaxTitleLength);
+            todo.Property(t => t.Done).HasColumnName("done");
+            todo.Property(t => t.CreatedAt).HasColumnName("created_at");
+        });
+    }
+}
