@@ -6,13 +6,15 @@ namespace FlyMpg.Templates.Tests.Unit;
 /// <summary>What the generated service puts on each connection (templates/flympg-web/Database/PostgresConnections.cs).</summary>
 public class PostgresConnectionsTests
 {
+    // Fly's URLs, then the given settings: later values win, as with environment variables over appsettings.json.
     private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["DATABASE_URL"] = "postgresql://fly-user:pw@pgbouncer.abc.flympg.net/fly-db",
                 ["DIRECT_DATABASE_URL"] = "postgresql://fly-user:pw@direct.abc.flympg.net/fly-db",
-            }.Concat(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))))
+            })
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
             .Build();
 
     [Fact]
@@ -27,6 +29,16 @@ public class PostgresConnectionsTests
         Assert.Equal(600, pooled.ConnectionLifetime);
         Assert.Equal(15, pooled.CommandTimeout);
         Assert.Equal("company-service1:web", pooled.ApplicationName);
+    }
+
+    [Fact]
+    public void The_pooled_connection_overrides_unsafe_settings_given_in_DATABASE_URL()
+    {
+        var pooled = PostgresConnections.Pooled(Configuration(
+            ("DATABASE_URL", "Host=pgbouncer.abc.flympg.net;Username=u;Password=pw;Database=d;Max Auto Prepare=20;No Reset On Close=false")));
+
+        Assert.Equal(0, pooled.MaxAutoPrepare);
+        Assert.True(pooled.NoResetOnClose);
     }
 
     [Fact]
