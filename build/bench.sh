@@ -63,7 +63,7 @@ ROWS="${BENCH_ROWS:-10000}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 if [[ "$MODE" == full ]]; then
-    ROUNDS=3 LOAD_SECS=10 WARM_SECS=10 WRITE_SECS=10 COLD_RUNS=7 GEN_RUNS=7 MIGRATE_RUNS=5
+    ROUNDS=3 LOAD_SECS=10 WARM_SECS=15 WRITE_SECS=10 COLD_RUNS=7 GEN_RUNS=7 MIGRATE_RUNS=5
 else
     ROUNDS=1 LOAD_SECS=3 WARM_SECS=2 WRITE_SECS=3 COLD_RUNS=3 GEN_RUNS=3 MIGRATE_RUNS=3
 fi
@@ -546,6 +546,8 @@ EOF
 NOTES=()
 [[ "${WARM_FAILED:-0}" == 0 ]] || NOTES+=("The service's warm-up (first ${WARM_SECS}s of load on a fresh process, not counted above) had $WARM_FAILED failed requests (slower than 5 s, or errors); the reference's had ${REF_WARM_FAILED:-n/a}.")
 [[ "$SVC_LOGGED_ERRORS" == 0 ]] || NOTES+=("The service logged $SVC_LOGGED_ERRORS fail/crit entries during the run.")
+rounds() { local v out=""; for v in "$@"; do out+="${out:+, }$(num "$v")"; done; echo "${out:-n/a}"; }
+NOTES+=("Per round (req/s or tps), in run order: service $(rounds "${SVC_RPS[@]}"); reference $(rounds "${REF_RPS[@]}"); pgbench $(rounds "${PGB_TPS[@]}"). App CPU us per request: service $(rounds "${SVC_CPU[@]}"); reference $(rounds "${REF_CPU[@]}").")
 NOTES+=("Service peak RSS after the write mix too: $(mib "$SVC_RSS_AFTER_WRITE_KB").")
 ((${#INCOMPLETE[@]} == 0)) || NOTES+=("Not measured: $(IFS=';'; echo "${INCOMPLETE[*]}").")
 
