@@ -42,6 +42,14 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.True(
             run.ErrorEntries.Any(e => e.Contains("08P01: client_idle_timeout", StringComparison.Ordinal)),
             $"The service did not log the pooler's 08P01 client_idle_timeout.{Environment.NewLine}{run}");
+
+        // The generated README's troubleshooting table quotes what the service logged, word for word.
+        var readme = File.ReadAllText(Path.Combine(TestPaths.TemplatesRoot, "flympg-web", "README.md"));
+        foreach (var quoted in (string[])["RetryLimitExceededException: The maximum number of retries (0) was exceeded", "Npgsql.PostgresException (0x80004005): 08P01: client_idle_timeout"])
+        {
+            Assert.Contains(quoted, readme);
+            Assert.True(run.ErrorEntries.Any(e => e.Contains(quoted, StringComparison.Ordinal)), $"The service never logged '{quoted}'.{Environment.NewLine}{run}");
+        }
     }
 
     [Fact]
