@@ -16,7 +16,7 @@ namespace Company.Service1.Commands;
 /// every open is a new client of the server), and every step gives up after <see cref="StepSeconds"/>.
 /// Nothing here writes: queries run in read-only transactions.
 /// </summary>
-public sealed class DoctorChecks(string flyAppName)
+public sealed class DoctorChecks(string applicationName)
 {
     private const int StepSeconds = 5;
 
@@ -285,7 +285,7 @@ public sealed class DoctorChecks(string flyAppName)
         Pooling = false,
         Timeout = StepSeconds,
         CommandTimeout = StepSeconds,
-        ApplicationName = $"{flyAppName}:doctor",
+        ApplicationName = applicationName,
     };
 
     // A little longer than Npgsql's own timeouts, which give the better message when they fire first.

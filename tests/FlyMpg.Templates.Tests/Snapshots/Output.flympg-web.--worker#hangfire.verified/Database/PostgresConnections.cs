@@ -61,10 +61,13 @@ public static class PostgresConnections
         return builder;
     }
 
+    /// <summary>"&lt;fly app&gt;:&lt;role&gt;": which app and process holds a connection, in pg_stat_activity and PgBouncer's SHOW CLIENTS.</summary>
+    public static string ApplicationName(IConfiguration configuration, string role) =>
+        $"{configuration["FLY_APP_NAME"] ?? "orders"}:{role}";
+
     private static NpgsqlConnectionStringBuilder WithCommonSettings(NpgsqlConnectionStringBuilder builder, IConfiguration configuration, string role)
     {
-        // Shows which app and process holds a connection, in pg_stat_activity and PgBouncer's SHOW CLIENTS.
-        builder.ApplicationName ??= $"{configuration["FLY_APP_NAME"] ?? "orders"}:{role}";
+        builder.ApplicationName ??= ApplicationName(configuration, role);
         // Fly's network needs no Kerberos; without this Npgsql 10 logs a failed libgssapi_krb5 load.
         builder.GssEncryptionMode = GssEncryptionMode.Disable;
         return builder;

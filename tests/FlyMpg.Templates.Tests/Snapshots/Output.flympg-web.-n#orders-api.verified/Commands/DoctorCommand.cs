@@ -42,7 +42,7 @@ public static class DoctorCommand
         // assembly whatever the working directory (`fly ssh console -C` may start elsewhere).
         var configuration = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory }).Configuration;
         var report = new DoctorReport(Console.Out);
-        var probe = new DoctorChecks(configuration["FLY_APP_NAME"] ?? "orders-api");
+        var probe = new DoctorChecks(PostgresConnections.ApplicationName(configuration, "doctor"));
 
         // 1. Both variables present and parseable; shown as user@host:port/database, never with the password.
         var pooled = report.Settings(PostgresConnections.PooledVariable, () => PostgresConnections.Pooled(configuration));
