@@ -17,7 +17,7 @@ public static class Scenarios
         ["-n", "3dPrint"],
         ["--app-name", "orders-prod", "--region", "ams", "--pool-size", "12"],
         ["--no-sample"],
-        ["--no-sample", "--worker", "hangfire", "--worker-pool-size", "4"],
+        ["--no-sample", "--worker", "hangfire", "--worker-pool-size", "4", "--framework", "net10.0"],
     ];
 
     public static TheoryData<string[]> AllAsTheoryData()
