@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Company.Service1.Database;
 using Npgsql;
 
 namespace FlyMpg.Templates.Tests.Infrastructure;
@@ -247,29 +248,16 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     public string Mask(string text) => MaskSecrets(text, _secrets);
 
     /// <summary>
-    /// Parses a <c>postgresql://user:password@host:port/database</c> URL (Npgsql takes no URLs) into a
-    /// connection string builder, plus <c>GSS Encryption Mode=Disable</c> (no Kerberos on loopback) and bounded timeouts.
+    /// A <c>postgresql://</c> URL read by the generated service's own parser (<see cref="PostgresUrl"/>, linked from the
+    /// template), plus <c>GSS Encryption Mode=Disable</c> (no Kerberos on loopback) and bounded timeouts.
     /// </summary>
     public static NpgsqlConnectionStringBuilder ConnectionStringFromUrl(string url)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(url);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("postgresql" or "postgres"))
-        {
-            throw new ArgumentException($"Not a postgresql:// URL: {MaskSecrets(url, [])}", nameof(url));
-        }
-
-        var userInfo = uri.UserInfo.Split(':', 2);
-        return new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host,
-            Port = uri.Port > 0 ? uri.Port : 5432,
-            Username = Uri.UnescapeDataString(userInfo[0]),
-            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
-            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
-            GssEncryptionMode = GssEncryptionMode.Disable,
-            Timeout = 15,
-            CommandTimeout = 60,
-        };
+        var builder = PostgresUrl.Parse("the stand-in's URL", url);
+        builder.GssEncryptionMode = GssEncryptionMode.Disable;
+        builder.Timeout = 15;
+        builder.CommandTimeout = 60;
+        return builder;
     }
 
     internal static string ReplaceDatabase(string url, string database)
