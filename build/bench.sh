@@ -403,6 +403,9 @@ done
 # Peak RSS after the same warm-up + read rounds for both (the write mix comes after this).
 SVC_RSS_KB="$(peak_rss_kb "$SVC_PID")"
 REF_RSS_KB="$(peak_rss_kb "$REF_PID")"
+log "HTTP alone: wrk -d${LOAD_SECS}s GET /healthz (no database) on the reference"
+read -r HTTP_RPS _ _ _ _ <<<"$(run_wrk reference-http "http://127.0.0.1:$REF_PORT" "$LUA_DIR/healthz.lua" "$LOAD_SECS")" || true
+[[ -n "${HTTP_RPS:-}" ]] || incomplete "wrk reference-http (results/wrk-reference-http.txt)"
 stop_pid "$REF_PID"; forget_pid "$REF_PID"
 
 log "write mix: wrk -d${WRITE_SECS}s POST /todos (4/5) + PUT /todos/{id} (1/5) on the service"
@@ -445,14 +448,18 @@ cold_once() { # cold_once NAME DIR DLL PATH [VAR=VALUE...]: sets COLD_RESULT to 
 }
 
 log "cold start: exec -> first 200, $COLD_RUNS runs each (plus one discarded), service and bare webapi interleaved"
-: >"$WORK/results/cold-service.txt"; : >"$WORK/results/cold-bare.txt"
+: >"$WORK/results/cold-service.txt"; : >"$WORK/results/cold-bare.txt"; : >"$WORK/results/cold-service-ef.txt"
 : >"$WORK/results/cold-cpu-service.txt"; : >"$WORK/results/cold-cpu-bare.txt"
 for run in $(seq 0 "$COLD_RUNS"); do
     cold_once service "$SVC_PUB" Orders.dll /todos/1 "${db_env[@]}" FLY_APP_NAME=bench-service
     s="$COLD_RESULT" s_cpu="$COLD_CPU"
     cold_once bare "$BARE_PUB" Bare.dll /weatherforecast
     b="$COLD_RESULT" b_cpu="$COLD_CPU"
+    # GET /todos/1 is raw Npgsql; the first EF Core query (GET /todos) also pays for EF's start-up.
+    cold_once service-ef "$SVC_PUB" Orders.dll "/todos?pageSize=1" "${db_env[@]}" FLY_APP_NAME=bench-service
+    e="$COLD_RESULT"
     ((run == 0)) && continue # the first exec warms the page cache after publish
+    if [[ -n "$e" ]]; then echo "$e" >>"$WORK/results/cold-service-ef.txt"; else incomplete "service cold start to GET /todos, run $run"; fi
     if [[ -n "$s" ]]; then echo "$s" >>"$WORK/results/cold-service.txt"; echo "$s_cpu" >>"$WORK/results/cold-cpu-service.txt"; else incomplete "service cold start run $run"; fi
     if [[ -n "$b" ]]; then echo "$b" >>"$WORK/results/cold-bare.txt"; echo "$b_cpu" >>"$WORK/results/cold-cpu-bare.txt"; else incomplete "bare webapi cold start run $run"; fi
 done
@@ -460,6 +467,7 @@ COLD_SVC="$(median <"$WORK/results/cold-service.txt")"
 COLD_BARE="$(median <"$WORK/results/cold-bare.txt")"
 COLD_CPU_SVC="$(median <"$WORK/results/cold-cpu-service.txt")"
 COLD_CPU_BARE="$(median <"$WORK/results/cold-cpu-bare.txt")"
+COLD_SVC_EF="$(median <"$WORK/results/cold-service-ef.txt")"
 
 # ---- 6. generation time ---------------------------------------------------------------------------
 
@@ -501,7 +509,9 @@ SVC="$(med "${SVC_RPS[@]}")"
 REF="$(med "${REF_RPS[@]}")"
 R_REF="$(ratio "$SVC" "$REF")"
 R_PGB="$(ratio "$SVC" "$PGB")"
+R_REF_PGB="$(ratio "$REF" "$PGB")"
 R_COLD="$(ratio "$COLD_SVC" "$COLD_BARE")"
+R_COLD_EF="$(ratio "$COLD_SVC_EF" "$COLD_BARE")"
 R_GEN="$(ratio "$GEN_SVC" "$GEN_BARE")"
 R_GEN_CPU="$(ratio "$GEN_CPU_SVC" "$GEN_CPU_BARE")"
 R_RSS="$(ratio "$SVC_RSS_KB" "$REF_RSS_KB")"
@@ -530,6 +540,8 @@ TABLE="$(cat <<EOF
 | Service read / raw reference | $(x "$R_REF") | >= ${GOAL_VS_REFERENCE}x | $(verdict "$R_REF" ">=" "$GOAL_VS_REFERENCE") |
 | (noise check) app CPU time per read request: service / reference (ratio: reference / service) | $(num "$SVC_CPU_MED") us / $(num "$REF_CPU_MED") us: $(x "$R_CPU") | (>= ${GOAL_VS_REFERENCE}x) | $(verdict "$R_CPU" ">=" "$GOAL_VS_REFERENCE") |
 | Service read / pgbench | $(x "$R_PGB") | >= ${GOAL_VS_PGBENCH}x | $(verdict "$R_PGB" ">=" "$GOAL_VS_PGBENCH") |
+| (context) raw reference / pgbench: what raw Npgsql behind ASP.NET Core reaches here | $(x "$R_REF_PGB") | | |
+| (context) HTTP alone: the reference's \`GET /healthz\`, no database, same load (1 x ${LOAD_SECS}s) | $(num "${HTTP_RPS:-}") req/s | | |
 | Service write mix: POST /todos 4/5 + PUT /todos/{id} 1/5 (${WRITE_SECS}s) | $(num "${WRITE_RPS:-}") req/s (p50 $(num "${WRITE_P50:-}" 1) ms, p99 $(num "${WRITE_P99:-}" 1) ms) | | |
 | Failed requests (non-2xx/3xx + socket errors): service read / write, reference | ${SVC_FAILED} / ${WRITE_FAILED:-n/a} / ${REF_FAILED} | 0 | $(verdict "$TOTAL_FAILED" "<=" 0) |
 | PgBouncer clients from the service (max, SHOW CLIENTS by application_name) | $SVC_MAX_CLIENTS | <= $POOL_SIZE (pool size) | $(verdict "$SVC_MAX_CLIENTS" "<=" "$POOL_SIZE") |
@@ -537,6 +549,7 @@ TABLE="$(cat <<EOF
 | Peak RSS (VmHWM after warm-up + read rounds): service / reference | $(mib "$SVC_RSS_KB") / $(mib "$REF_RSS_KB") = $(x "$R_RSS") | <= ${GOAL_RSS}x | $(verdict "$R_RSS" "<=" "$GOAL_RSS") |
 | Cold start, exec -> first 200 (median of $COLD_RUNS): service \`GET /todos/1\` / bare webapi \`/weatherforecast\` | $(ms "$COLD_SVC") / $(ms "$COLD_BARE") = $(x "$R_COLD") | <= ${GOAL_COLD}x | $(verdict "$R_COLD" "<=" "$GOAL_COLD") |
 | (noise check) CPU used by exec -> first 200: service / bare webapi | $(num "$COLD_CPU_SVC") ms / $(num "$COLD_CPU_BARE") ms = $(x "$R_COLD_CPU") | (<= ${GOAL_COLD}x) | $(verdict "$R_COLD_CPU" "<=" "$GOAL_COLD") |
+| Cold start to the first EF Core query (median of $COLD_RUNS): service \`GET /todos?pageSize=1\` / bare webapi | $(ms "$COLD_SVC_EF") / $(ms "$COLD_BARE") = $(x "$R_COLD_EF") | | |
 | \`dotnet new\` (median of $GEN_RUNS, --no-restore): flympg-web / webapi | $(ms "$GEN_SVC") / $(ms "$GEN_BARE") = $(x "$R_GEN") | <= ${GOAL_GEN}x | $(verdict "$R_GEN" "<=" "$GOAL_GEN") |
 | (noise check) CPU (user + sys) of \`dotnet new\`: flympg-web / webapi | $(ms "$GEN_CPU_SVC") / $(ms "$GEN_CPU_BARE") = $(x "$R_GEN_CPU") | (<= ${GOAL_GEN}x) | $(verdict "$R_GEN_CPU" "<=" "$GOAL_GEN") |
 | No-op \`migrate\` (median of $MIGRATE_RUNS) | $(ms "$MIGRATE_S") | | |

@@ -69,12 +69,15 @@ public static class DoctorCommand
 
         // 5. The pools of every Machine against the plan's limits.
         var plan = Plans.Single(p => p.Id == options.Plan);
-        report.Write("client connections", pooled is null ? Skipped(PostgresConnections.PooledVariable) : ClientConnections(pooled, plan, options));
 #if (UseHangfire)
+        report.Write(
+            "client connections",
+            pooled is null ? Skipped(PostgresConnections.PooledVariable) : ClientConnections(pooled, PostgresConnections.JobClient(configuration), plan, options));
         report.Write(
             "database connections",
             direct is null ? Skipped(PostgresConnections.DirectVariable) : DatabaseConnections(direct, PostgresConnections.Worker(configuration), plan, options));
 #else
+        report.Write("client connections", pooled is null ? Skipped(PostgresConnections.PooledVariable) : ClientConnections(pooled, plan, options));
         report.Write("database connections", direct is null ? Skipped(PostgresConnections.DirectVariable) : DatabaseConnections(direct, plan));
 #endif
 
@@ -103,15 +106,15 @@ public static class DoctorCommand
                 $"Max Auto Prepare = {pooled.MaxAutoPrepare} on DATABASE_URL: statements prepared on one server connection are missing on the next (26000, 42P05)",
                 "keep MaxAutoPrepare = 0 in PostgresConnections.Pooled and never call NpgsqlCommand.Prepare()");
 
-    private static Finding ClientConnections(NpgsqlConnectionStringBuilder pooled, Plan plan, Options options) =>
+#if (UseHangfire)
+    private static Finding ClientConnections(NpgsqlConnectionStringBuilder pooled, NpgsqlConnectionStringBuilder jobClient, Plan plan, Options options) =>
         Budget(
-            $"{Machines(options.Machines)} × pool {pooled.MaxPoolSize}",
-            options.Machines * pooled.MaxPoolSize,
+            $"{Machines(options.Machines)} × (pool {pooled.MaxPoolSize} + job client {jobClient.MaxPoolSize})",
+            options.Machines * (pooled.MaxPoolSize + jobClient.MaxPoolSize),
             plan.ClientConnections,
             $"{plan.Name} plan",
-            "lower Database__Pooled__MaxPoolSize, run fewer Machines, or move to a bigger plan");
+            "lower Database__Pooled__MaxPoolSize or Database__JobClient__MaxPoolSize, run fewer Machines, or move to a bigger plan");
 
-#if (UseHangfire)
     private static Finding DatabaseConnections(NpgsqlConnectionStringBuilder direct, NpgsqlConnectionStringBuilder worker, Plan plan, Options options) =>
         Budget(
             $"migrate {direct.MaxPoolSize} + {Machines(options.WorkerMachines, "worker ")} × pool {worker.MaxPoolSize}",
@@ -120,6 +123,14 @@ public static class DoctorCommand
             $"{plan.Name} plan: {plan.DatabaseConnections} minus {plan.Reserved} reserved",
             "PgBouncer's server connections need room too: lower Database__Worker__MaxPoolSize, run fewer worker Machines, or move to a bigger plan");
 #else
+    private static Finding ClientConnections(NpgsqlConnectionStringBuilder pooled, Plan plan, Options options) =>
+        Budget(
+            $"{Machines(options.Machines)} × pool {pooled.MaxPoolSize}",
+            options.Machines * pooled.MaxPoolSize,
+            plan.ClientConnections,
+            $"{plan.Name} plan",
+            "lower Database__Pooled__MaxPoolSize, run fewer Machines, or move to a bigger plan");
+
     private static Finding DatabaseConnections(NpgsqlConnectionStringBuilder direct, Plan plan) =>
         Budget(
             $"migrate {direct.MaxPoolSize}",

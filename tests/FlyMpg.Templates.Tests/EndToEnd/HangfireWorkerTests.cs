@@ -25,6 +25,10 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
     private const int WorkerPoolSize = 6;
     private const int WorkerCount = WorkerPoolSize - 2;
     private const int ShutdownTimeoutSeconds = 20;
+    // The web process's two pools at PgBouncer: --pool-size (EF Core and raw reads) and the job client's
+    // (PostgresConnections.JobClient), which Hangfire's synchronous client must not share with async callers.
+    private const int PooledPoolSize = 8;
+    private const int JobClientPoolSize = 2;
 
     [Fact]
     public async Task A_job_enqueued_by_the_web_process_through_PgBouncer_runs_in_the_worker_process_over_the_direct_connection()
@@ -202,6 +206,53 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         Assert.True(peak <= WorkerPoolSize, $"The worker held {peak} PostgreSQL sessions ({atPeak}); its pool is {WorkerPoolSize}. Sessions x samples: {histogram}{Environment.NewLine}{jobs.Context()}");
         Assert.True(peak >= 2, $"Saw at most {peak} session(s) of the worker: the samples missed the busy period. Samples: {histogram}");
         Assert.DoesNotContain("pool has been exhausted", workerLog, StringComparison.OrdinalIgnoreCase);
+        jobs.AssertNoPasswordPrinted();
+    }
+
+    [Fact]
+    public async Task Under_64_concurrent_clients_the_web_process_enqueues_reads_and_writes_within_its_two_pools_at_PgBouncer()
+    {
+        const int clients = 64, requests = 1500;
+        await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_web_pool");
+        var todos = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            todos.Add(await jobs.CreateTodoAsync($"web pool #{i}"));
+        }
+
+        // Hangfire's client (enqueue), EF Core (POST /todos) and raw Npgsql (GET /todos/{id}) at once.
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var counts = new int[3];
+        var issued = 0;
+        using var stopWatching = new CancellationTokenSource();
+        var watching = mpg.WatchMaxClientsAsync(client => client.ApplicationName == jobs.ApplicationName("web"), stopWatching.Token);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            var random = new Random(client);
+            while (Interlocked.Increment(ref issued) <= requests)
+            {
+                var kind = random.Next(3);
+                Interlocked.Increment(ref counts[kind]);
+                var todo = todos[random.Next(todos.Count)];
+                using var response = kind switch
+                {
+                    0 => await jobs.Web.Http.PostAsync($"/todos/{todo}/complete", null),
+                    1 => await jobs.Web.Http.PostAsJsonAsync("/todos", new { title = $"client {client}" }),
+                    _ => await jobs.Web.Http.GetAsync($"/todos/{todo}"),
+                };
+                if ((int)response.StatusCode is not (202 or 201 or 200))
+                {
+                    failures.Enqueue($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: {(int)response.StatusCode}");
+                }
+            }
+        })));
+        await stopWatching.CancelAsync();
+        var maxClients = await watching;
+
+        output.WriteLine($"{requests} requests from {clients} clients ({counts[0]} enqueues, {counts[1]} inserts, {counts[2]} reads): "
+            + $"{failures.Count} failed, at most {maxClients} PgBouncer clients named {jobs.ApplicationName("web")} (pools {PooledPoolSize} + {JobClientPoolSize})");
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {requests} requests failed, e.g. {string.Join(" | ", failures.Take(3))}{Environment.NewLine}{jobs.Context()}");
+        Assert.InRange(maxClients, 1, PooledPoolSize + JobClientPoolSize);
         jobs.AssertNoPasswordPrinted();
     }
 

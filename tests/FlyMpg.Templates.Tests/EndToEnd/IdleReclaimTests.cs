@@ -44,12 +44,9 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
             $"The service did not log the pooler's 08P01 client_idle_timeout.{Environment.NewLine}{run}");
 
         // The generated README's troubleshooting table quotes what the service logged, word for word.
-        var readme = File.ReadAllText(Path.Combine(TestPaths.TemplatesRoot, "flympg-web", "README.md"));
-        foreach (var quoted in (string[])["RetryLimitExceededException: The maximum number of retries (0) was exceeded", "Npgsql.PostgresException (0x80004005): 08P01: client_idle_timeout"])
-        {
-            Assert.Contains(quoted, readme);
-            Assert.True(run.ErrorEntries.Any(e => e.Contains(quoted, StringComparison.Ordinal)), $"The service never logged '{quoted}'.{Environment.NewLine}{run}");
-        }
+        const string quoted = "Npgsql.PostgresException (0x80004005): 08P01: client_idle_timeout";
+        Assert.Contains(quoted, File.ReadAllText(Path.Combine(TestPaths.TemplatesRoot, "flympg-web", "README.md")));
+        Assert.True(run.ErrorEntries.Any(e => e.Contains(quoted, StringComparison.Ordinal)), $"The service never logged '{quoted}'.{Environment.NewLine}{run}");
     }
 
     [Fact]
@@ -177,7 +174,8 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         return run;
     }
 
-    // EF Core's "A transient exception occurred during execution. The operation will be retried after ..." (CoreEventId.ExecutionStrategyRetrying).
+    // TransientRetry's "... The read will be retried after ..." (GET /todos/{id} is a raw Npgsql read), as
+    // EF Core's "A transient exception occurred during execution. The operation will be retried after ...".
     private static bool IsRetry(string entry) => entry.Contains("will be retried", StringComparison.Ordinal);
 
     private sealed record IdleRun(

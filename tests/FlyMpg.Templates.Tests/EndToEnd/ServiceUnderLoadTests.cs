@@ -58,7 +58,7 @@ public class ServiceUnderLoadTests(MpgStandIn mpg, ITestOutputHelper output)
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var stopWatching = new CancellationTokenSource();
-        var watching = WatchPgBouncerClientsAsync("load", stopWatching.Token);
+        var watching = mpg.WatchMaxClientsAsync(client => client.Database == "load", stopWatching.Token);
 
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
         {
@@ -111,20 +111,6 @@ public class ServiceUnderLoadTests(MpgStandIn mpg, ITestOutputHelper output)
         }
 
         Assert.InRange(maxClients, 1, PoolSize);
-    }
-
-    // The most client connections the service's database had on PgBouncer at once, polled until cancelled.
-    private async Task<int> WatchPgBouncerClientsAsync(string database, CancellationToken stop)
-    {
-        var max = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            var clients = await mpg.ShowClientsAsync(cancellationToken: CancellationToken.None);
-            max = Math.Max(max, clients.Count(c => c.Database == database));
-            await Task.Delay(50, CancellationToken.None);
-        }
-
-        return max;
     }
 
     private async Task<RunningService> StartMigratedServiceAsync(string database)

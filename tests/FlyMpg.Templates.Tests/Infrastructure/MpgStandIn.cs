@@ -201,6 +201,20 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     public Task<IReadOnlyList<PgBouncerClient>> ShowClientsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
         PgBouncerAdmin.ShowClientsAsync(pooler ?? Pooler, cancellationToken);
 
+    /// <summary>The most PgBouncer clients matching <paramref name="counts"/> seen at once, polling SHOW CLIENTS every 50 ms until <paramref name="stop"/>.</summary>
+    public async Task<int> WatchMaxClientsAsync(Func<PgBouncerClient, bool> counts, CancellationToken stop)
+    {
+        var max = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var clients = await ShowClientsAsync(cancellationToken: CancellationToken.None);
+            max = Math.Max(max, clients.Count(counts));
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        return max;
+    }
+
     /// <summary><c>SHOW POOLS</c> on <paramref name="pooler"/> (default: the primary pooler).</summary>
     public Task<IReadOnlyList<PgBouncerPool>> ShowPoolsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
         PgBouncerAdmin.ShowPoolsAsync(pooler ?? Pooler, cancellationToken);

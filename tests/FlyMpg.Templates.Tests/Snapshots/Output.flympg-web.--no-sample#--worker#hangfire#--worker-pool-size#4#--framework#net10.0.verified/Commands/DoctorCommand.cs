@@ -69,7 +69,9 @@ public static class DoctorCommand
 
         // 5. The pools of every Machine against the plan's limits.
         var plan = Plans.Single(p => p.Id == options.Plan);
-        report.Write("client connections", pooled is null ? Skipped(PostgresConnections.PooledVariable) : ClientConnections(pooled, plan, options));
+        report.Write(
+            "client connections",
+            pooled is null ? Skipped(PostgresConnections.PooledVariable) : ClientConnections(pooled, PostgresConnections.JobClient(configuration), plan, options));
         report.Write(
             "database connections",
             direct is null ? Skipped(PostgresConnections.DirectVariable) : DatabaseConnections(direct, PostgresConnections.Worker(configuration), plan, options));
@@ -97,13 +99,13 @@ public static class DoctorCommand
                 $"Max Auto Prepare = {pooled.MaxAutoPrepare} on DATABASE_URL: statements prepared on one server connection are missing on the next (26000, 42P05)",
                 "keep MaxAutoPrepare = 0 in PostgresConnections.Pooled and never call NpgsqlCommand.Prepare()");
 
-    private static Finding ClientConnections(NpgsqlConnectionStringBuilder pooled, Plan plan, Options options) =>
+    private static Finding ClientConnections(NpgsqlConnectionStringBuilder pooled, NpgsqlConnectionStringBuilder jobClient, Plan plan, Options options) =>
         Budget(
-            $"{Machines(options.Machines)} × pool {pooled.MaxPoolSize}",
-            options.Machines * pooled.MaxPoolSize,
+            $"{Machines(options.Machines)} × (pool {pooled.MaxPoolSize} + job client {jobClient.MaxPoolSize})",
+            options.Machines * (pooled.MaxPoolSize + jobClient.MaxPoolSize),
             plan.ClientConnections,
             $"{plan.Name} plan",
-            "lower Database__Pooled__MaxPoolSize, run fewer Machines, or move to a bigger plan");
+            "lower Database__Pooled__MaxPoolSize or Database__JobClient__MaxPoolSize, run fewer Machines, or move to a bigger plan");
 
     private static Finding DatabaseConnections(NpgsqlConnectionStringBuilder direct, NpgsqlConnectionStringBuilder worker, Plan plan, Options options) =>
         Budget(

@@ -9,12 +9,12 @@ public static class JobsRegistration
     public const string Schema = "hangfire";
 
     /// <summary>
-    /// The web process only enqueues: a short INSERT per job, over its pooled connection,
-    /// so web Machines spend none of the cluster's scarce direct connections on jobs.
+    /// The web process only enqueues: a short INSERT per job, through PgBouncer on its own small pool
+    /// (<see cref="PostgresConnections.JobClient"/>), so web Machines spend none of the cluster's scarce direct connections on jobs.
     /// </summary>
     public static IServiceCollection AddJobClient(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = PostgresConnections.Pooled(configuration).ConnectionString;
+        var connectionString = PostgresConnections.JobClient(configuration).ConnectionString;
         return services.AddHangfire(hangfire => UseStorage(hangfire, connectionString, configuration));
     }
 

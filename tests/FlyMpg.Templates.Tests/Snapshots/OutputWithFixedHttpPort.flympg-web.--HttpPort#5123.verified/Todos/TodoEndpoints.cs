@@ -3,16 +3,13 @@ using System.Text.Json.Serialization;
 using Orders.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Orders.Todos;
 
 public static class TodoEndpoints
 {
     private const int MaxPageSize = 100;
-
-    // Compiled once: the hot read path skips EF's query pipeline on every request.
-    private static readonly Func<AppDbContext, int, Task<Todo?>> FindTodo =
-        EF.CompileAsyncQuery((AppDbContext db, int id) => db.Todos.AsNoTracking().FirstOrDefault(t => t.Id == id));
 
     public static IEndpointRouteBuilder MapTodos(this IEndpointRouteBuilder app)
     {
@@ -25,8 +22,8 @@ public static class TodoEndpoints
             return await db.Todos.AsNoTracking().OrderBy(t => t.Id).Skip(skip).Take(pageSize).ToListAsync();
         });
 
-        todos.MapGet("/{id:int}", async Task<IResult> (AppDbContext db, int id) =>
-            await FindTodo(db, id) is { } todo ? TypedResults.Ok(todo) : TypedResults.NotFound());
+        todos.MapGet("/{id:int}", async Task<IResult> (NpgsqlDataSource pooled, TransientRetry retry, int id) =>
+            await retry.ReadAsync(() => FindTodoAsync(pooled, id)) is { } todo ? TypedResults.Ok(todo) : TypedResults.NotFound());
 
         todos.MapPost("/", async Task<IResult> (AppDbContext db, TodoInput input) =>
         {
@@ -66,6 +63,19 @@ public static class TodoEndpoints
             await db.Todos.Where(t => t.Id == id).ExecuteDeleteAsync() == 1 ? TypedResults.NoContent() : TypedResults.NotFound());
 
         return app;
+    }
+
+    // The hot read, in raw Npgsql on the pool EF Core uses: about a quarter less CPU per request than EF's
+    // compiled query, and no EF start-up before the first answer after a cold start (flympg's benchmark).
+    // Its columns follow AppDbContext's mapping of Todo: change both together.
+    private static async Task<Todo?> FindTodoAsync(NpgsqlDataSource pooled, int id)
+    {
+        await using var command = pooled.CreateCommand("SELECT id, title, done, created_at FROM todos WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new Todo { Id = reader.GetInt32(0), Title = reader.GetString(1), Done = reader.GetBoolean(2), CreatedAt = reader.GetFieldValue<DateTimeOffset>(3) }
+            : null;
     }
 
     private static ValidationProblem? Validate(TodoInput input) => input.Title?.Trim() switch
