@@ -404,7 +404,7 @@ done
 SVC_RSS_KB="$(peak_rss_kb "$SVC_PID")"
 REF_RSS_KB="$(peak_rss_kb "$REF_PID")"
 log "HTTP alone: wrk -d${LOAD_SECS}s GET /healthz (no database) on the reference"
-read -r HTTP_RPS _ _ _ _ <<<"$(run_wrk reference-http "http://127.0.0.1:$REF_PORT" "$LUA_DIR/healthz.lua" "$LOAD_SECS")" || true
+read -r HTTP_RPS _ _ _ HTTP_CPU <<<"$(run_wrk reference-http "http://127.0.0.1:$REF_PORT" "$LUA_DIR/healthz.lua" "$LOAD_SECS" "$REF_PID")" || true
 [[ -n "${HTTP_RPS:-}" ]] || incomplete "wrk reference-http (results/wrk-reference-http.txt)"
 stop_pid "$REF_PID"; forget_pid "$REF_PID"
 
@@ -504,20 +504,31 @@ fi
 
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 med() { printf '%s\n' "$@" | grep -v '^$' | median; }
+# paired_ratio A B (array names) -> the median of the per-round ratios A[i]/B[i]. Round i of each runs back to back,
+# so load that drifts during the run (other tenants of a shared host) moves both sides of a pair alike. Falls back
+# to the ratio of the medians when a round is missing on one side.
+paired_ratio() {
+    local -n left="$1" right="$2"
+    if ((${#left[@]} == 0 || ${#left[@]} != ${#right[@]})); then ratio "$(med "${left[@]}")" "$(med "${right[@]}")"; return 0; fi
+    local i
+    for i in "${!left[@]}"; do awk -v a="${left[$i]}" -v b="${right[$i]}" 'BEGIN {if (b+0 > 0) printf "%.6f\n", a/b}'; done \
+        | median | awk '{printf "%.2f\n", $1}'
+}
 PGB="$(med "${PGB_TPS[@]}")"
 SVC="$(med "${SVC_RPS[@]}")"
 REF="$(med "${REF_RPS[@]}")"
-R_REF="$(ratio "$SVC" "$REF")"
-R_PGB="$(ratio "$SVC" "$PGB")"
-R_REF_PGB="$(ratio "$REF" "$PGB")"
+R_REF="$(paired_ratio SVC_RPS REF_RPS)"
+R_PGB="$(paired_ratio SVC_RPS PGB_TPS)"
+R_REF_PGB="$(paired_ratio REF_RPS PGB_TPS)"
 R_COLD="$(ratio "$COLD_SVC" "$COLD_BARE")"
 R_COLD_EF="$(ratio "$COLD_SVC_EF" "$COLD_BARE")"
 R_GEN="$(ratio "$GEN_SVC" "$GEN_BARE")"
 R_GEN_CPU="$(ratio "$GEN_CPU_SVC" "$GEN_CPU_BARE")"
-R_RSS="$(ratio "$SVC_RSS_KB" "$REF_RSS_KB")"
+# The service's peak is taken after the write mix too: its reads skip EF Core, its writes do not.
+R_RSS="$(ratio "$SVC_RSS_AFTER_WRITE_KB" "$REF_RSS_KB")"
 SVC_CPU_MED="$(med "${SVC_CPU[@]}")"
 REF_CPU_MED="$(med "${REF_CPU[@]}")"
-R_CPU="$(ratio "$REF_CPU_MED" "$SVC_CPU_MED")"
+R_CPU="$(paired_ratio REF_CPU SVC_CPU)"
 R_COLD_CPU="$(ratio "$COLD_CPU_SVC" "$COLD_CPU_BARE")"
 TOTAL_FAILED=$((SVC_FAILED + REF_FAILED + ${WRITE_FAILED:-0}))
 
@@ -537,16 +548,16 @@ TABLE="$(cat <<EOF
 | Service read: \`GET /todos/{id}\` (wrk -t$THREADS -c$CONNS, $RUNS_NOTE) | $(num "$SVC") req/s (p50 $(num "$(med "${SVC_P50[@]}")" 1) ms, p99 $(num "$(med "${SVC_P99[@]}")" 1) ms) | | |
 | Raw Npgsql reference, same load | $(num "$REF") req/s (p50 $(num "$(med "${REF_P50[@]}")" 1) ms, p99 $(num "$(med "${REF_P99[@]}")" 1) ms) | | |
 | pgbench \`-S -M simple -c $CONNS -j $THREADS\` through PgBouncer ($RUNS_NOTE) | $(num "$PGB") tps | | |
-| Service read / raw reference | $(x "$R_REF") | >= ${GOAL_VS_REFERENCE}x | $(verdict "$R_REF" ">=" "$GOAL_VS_REFERENCE") |
+| Service read / raw reference (median of the $ROUNDS per-round ratios) | $(x "$R_REF") | >= ${GOAL_VS_REFERENCE}x | $(verdict "$R_REF" ">=" "$GOAL_VS_REFERENCE") |
 | (noise check) app CPU time per read request: service / reference (ratio: reference / service) | $(num "$SVC_CPU_MED") us / $(num "$REF_CPU_MED") us: $(x "$R_CPU") | (>= ${GOAL_VS_REFERENCE}x) | $(verdict "$R_CPU" ">=" "$GOAL_VS_REFERENCE") |
-| Service read / pgbench | $(x "$R_PGB") | >= ${GOAL_VS_PGBENCH}x | $(verdict "$R_PGB" ">=" "$GOAL_VS_PGBENCH") |
+| Service read / pgbench (median of the $ROUNDS per-round ratios) | $(x "$R_PGB") | >= ${GOAL_VS_PGBENCH}x | $(verdict "$R_PGB" ">=" "$GOAL_VS_PGBENCH") |
 | (context) raw reference / pgbench: what raw Npgsql behind ASP.NET Core reaches here | $(x "$R_REF_PGB") | | |
-| (context) HTTP alone: the reference's \`GET /healthz\`, no database, same load (1 x ${LOAD_SECS}s) | $(num "${HTTP_RPS:-}") req/s | | |
+| (context) HTTP alone: the reference's \`GET /healthz\`, no database, same load (1 x ${LOAD_SECS}s) | $(num "${HTTP_RPS:-}") req/s, app CPU $(num "${HTTP_CPU:-}") us per request | | |
 | Service write mix: POST /todos 4/5 + PUT /todos/{id} 1/5 (${WRITE_SECS}s) | $(num "${WRITE_RPS:-}") req/s (p50 $(num "${WRITE_P50:-}" 1) ms, p99 $(num "${WRITE_P99:-}" 1) ms) | | |
 | Failed requests (non-2xx/3xx + socket errors): service read / write, reference | ${SVC_FAILED} / ${WRITE_FAILED:-n/a} / ${REF_FAILED} | 0 | $(verdict "$TOTAL_FAILED" "<=" 0) |
 | PgBouncer clients from the service (max, SHOW CLIENTS by application_name) | $SVC_MAX_CLIENTS | <= $POOL_SIZE (pool size) | $(verdict "$SVC_MAX_CLIENTS" "<=" "$POOL_SIZE") |
 | PgBouncer server connections in use (max sv_active): service / reference / pgbench | $SVC_MAX_SERVERS / $REF_MAX_SERVERS / $PGB_MAX_SERVERS | | |
-| Peak RSS (VmHWM after warm-up + read rounds): service / reference | $(mib "$SVC_RSS_KB") / $(mib "$REF_RSS_KB") = $(x "$R_RSS") | <= ${GOAL_RSS}x | $(verdict "$R_RSS" "<=" "$GOAL_RSS") |
+| Peak RSS (VmHWM): service after warm-up, read rounds and write mix / reference after warm-up and read rounds | $(mib "$SVC_RSS_AFTER_WRITE_KB") / $(mib "$REF_RSS_KB") = $(x "$R_RSS") | <= ${GOAL_RSS}x | $(verdict "$R_RSS" "<=" "$GOAL_RSS") |
 | Cold start, exec -> first 200 (median of $COLD_RUNS): service \`GET /todos/1\` / bare webapi \`/weatherforecast\` | $(ms "$COLD_SVC") / $(ms "$COLD_BARE") = $(x "$R_COLD") | <= ${GOAL_COLD}x | $(verdict "$R_COLD" "<=" "$GOAL_COLD") |
 | (noise check) CPU used by exec -> first 200: service / bare webapi | $(num "$COLD_CPU_SVC") ms / $(num "$COLD_CPU_BARE") ms = $(x "$R_COLD_CPU") | (<= ${GOAL_COLD}x) | $(verdict "$R_COLD_CPU" "<=" "$GOAL_COLD") |
 | Cold start to the first EF Core query (median of $COLD_RUNS): service \`GET /todos?pageSize=1\` / bare webapi | $(ms "$COLD_SVC_EF") / $(ms "$COLD_BARE") = $(x "$R_COLD_EF") | | |
@@ -561,7 +572,7 @@ NOTES=()
 [[ "$SVC_LOGGED_ERRORS" == 0 ]] || NOTES+=("The service logged $SVC_LOGGED_ERRORS fail/crit entries during the run.")
 rounds() { local v out=""; for v in "$@"; do out+="${out:+, }$(num "$v")"; done; echo "${out:-n/a}"; }
 NOTES+=("Per round (req/s or tps), in run order: service $(rounds "${SVC_RPS[@]}"); reference $(rounds "${REF_RPS[@]}"); pgbench $(rounds "${PGB_TPS[@]}"). App CPU us per request: service $(rounds "${SVC_CPU[@]}"); reference $(rounds "${REF_CPU[@]}").")
-NOTES+=("Service peak RSS after the write mix too: $(mib "$SVC_RSS_AFTER_WRITE_KB").")
+NOTES+=("Service peak RSS after the read rounds only (no EF Core query yet): $(mib "$SVC_RSS_KB").")
 ((${#INCOMPLETE[@]} == 0)) || NOTES+=("Not measured: $(IFS=';'; echo "${INCOMPLETE[*]}").")
 
 first_line() { "$@" 2>&1 | head -n 1 || true; }
