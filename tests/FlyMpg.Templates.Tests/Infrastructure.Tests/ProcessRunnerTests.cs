@@ -109,6 +109,23 @@ public class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Passwords_nobody_named_are_masked_by_their_shape_and_secrets_learned_from_the_output_afterwards()
+    {
+        // As mpg-local.sh start prints the passwords it generated: unknown to the runner until the output is read.
+        var result = await Shell("echo APP_PASSWORD=gen3rated; echo DATABASE_URL=postgresql://app:gen3rated@127.0.0.1:6432/app; echo token gen3rated; exit 1")
+            .RunAsync();
+
+        var byShape = result.Describe();
+        Assert.Contains("APP_PASSWORD=***", byShape, StringComparison.Ordinal);
+        Assert.Contains("postgresql://app:***@127.0.0.1:6432/app", byShape, StringComparison.Ordinal);
+        Assert.Contains("token gen3rated", byShape, StringComparison.Ordinal);
+
+        var learned = Assert.Throws<ProcessFailedException>(() => result.Masking(["gen3rated"]).EnsureSuccess());
+        Assert.DoesNotContain("gen3rated", learned.Message, StringComparison.Ordinal);
+        Assert.Contains("token ***", learned.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_started_process_can_be_waited_on_for_output_and_stopped()
     {
         await using var running = Shell("echo 'Now listening on: http://127.0.0.1:43210'; sleep 60").Start();

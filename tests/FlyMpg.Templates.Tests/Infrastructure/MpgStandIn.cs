@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -95,16 +94,13 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
             throw new MpgStandInException($"The stand-in script is missing: {ScriptPath}");
         }
 
-        var result = await RunProcessAsync(
-            "bash",
-            [ScriptPath, "start", "--owner-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
-            null,
-            StartTimeout,
-            _secrets,
-            CancellationToken.None).ConfigureAwait(false);
+        var result = await Script("start", "--owner-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+            .WithTimeout(StartTimeout)
+            .RunAsync()
+            .ConfigureAwait(false);
 
         // Parse first so the passwords are known and masked in any failure below.
-        _env = ParseEnvLines(result.StandardOutput);
+        _env = ParseEnvLines(result.StdOut);
         foreach (var key in new[] { "APP_PASSWORD", "PGBOUNCER_ADMIN_PASSWORD", "SUPERUSER_PASSWORD" })
         {
             if (_env.TryGetValue(key, out var secret) && secret.Length > 0)
@@ -120,11 +116,11 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
             AppDomain.CurrentDomain.ProcessExit += _processExitHandler;
         }
 
-        result = result.WithSecrets(_secrets);
+        result = result.Masking(_secrets);
         if (result.ExitCode != 0)
         {
             StopQuietly();
-            result.EnsureSuccess();
+            Succeeded(result);
         }
 
         var missing = new[]
@@ -156,14 +152,10 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(policyIni);
         EnsureStarted();
-        var result = (await RunProcessAsync(
-            "bash",
-            [ScriptPath, "add-pooler", "--state-dir", StateDir, "--pooler-ini", Path.GetFullPath(policyIni)],
-            null,
-            ScriptTimeout,
-            _secrets,
-            cancellationToken).ConfigureAwait(false)).EnsureSuccess();
-        var env = ParseEnvLines(result.StandardOutput);
+        var result = Succeeded(await Script("add-pooler", "--state-dir", StateDir, "--pooler-ini", Path.GetFullPath(policyIni))
+            .RunAsync(cancellationToken)
+            .ConfigureAwait(false));
+        var env = ParseEnvLines(result.StdOut);
         string Get(string key) => env.TryGetValue(key, out var v)
             ? v
             : throw new MpgStandInException($"mpg-local.sh add-pooler printed no {key}.{Environment.NewLine}{result.Describe()}");
@@ -259,7 +251,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Replaces every password of this stand-in with <c>***</c>.</summary>
-    public string Mask(string text) => MaskSecrets(text, _secrets);
+    public string Mask(string text) => Script().Mask(text);
 
     /// <summary>
     /// A <c>postgresql://</c> URL read by the generated service's own parser (<see cref="PostgresUrl"/>, linked from the
@@ -310,7 +302,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
                 AppDomain.CurrentDomain.ProcessExit -= _processExitHandler;
             }
 
-            RunProcess("bash", [ScriptPath, "stop", "--state-dir", StateDir], null, ScriptTimeout, _secrets).EnsureSuccess();
+            Succeeded(Script("stop", "--state-dir", StateDir).Run());
         }
     }
 
@@ -396,114 +388,16 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         return debian ?? throw new MpgStandInException("psql not found on PATH nor in /usr/lib/postgresql/*/bin (install postgresql-client).");
     }
 
-    internal static Task<MpgProcessResult> RunProcessAsync(
-        string fileName,
-        IReadOnlyList<string> arguments,
-        IReadOnlyDictionary<string, string>? environment,
-        TimeSpan timeout,
-        IReadOnlyList<string?> secrets,
-        CancellationToken cancellationToken) =>
-        Task.Run(() => RunProcess(fileName, arguments, environment, timeout, secrets), cancellationToken);
+    /// <summary><c>mpg-local.sh</c> with <paramref name="arguments"/>, bounded by the script timeout, every known password masked.</summary>
+    private ProcessRunner Script(params string[] arguments) =>
+        _secrets.Aggregate(
+            new ProcessRunner("bash").WithArguments([ScriptPath, .. arguments]).WithTimeout(ScriptTimeout),
+            (runner, secret) => runner.Masking(secret));
 
-    /// <summary>Runs a process to completion within <paramref name="timeout"/> (the tree is killed after it).</summary>
-    internal static MpgProcessResult RunProcess(
-        string fileName,
-        IReadOnlyList<string> arguments,
-        IReadOnlyDictionary<string, string>? environment,
-        TimeSpan timeout,
-        IReadOnlyList<string?> secrets)
-    {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        var commandLine = string.Join(' ', new[] { fileName }.Concat(arguments).Select(QuoteForDisplay));
-        using var process = new Process { StartInfo = startInfo };
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            process.Start();
-        }
-        catch (Exception e)
-        {
-            throw new MpgStandInException($"Could not start: {MaskSecrets(commandLine, secrets)}: {e.Message}", e);
-        }
-
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var exited = process.WaitForExit(timeout);
-        if (!exited)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // exited meanwhile
-            }
-
-            process.WaitForExit(TimeSpan.FromSeconds(10));
-        }
-
-        // A daemon that inherited our pipes would keep them open forever: bound the wait for EOF too.
-        var drained = Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(15));
-        var result = new MpgProcessResult(
-            commandLine,
-            exited ? process.ExitCode : null,
-            stdout.IsCompletedSuccessfully ? stdout.Result : "",
-            stderr.IsCompletedSuccessfully ? stderr.Result : "",
-            watch.Elapsed,
-            secrets);
-        if (!exited)
-        {
-            throw new MpgStandInException($"Timed out after {timeout.TotalSeconds:0} s (process tree killed).{Environment.NewLine}{result.Describe()}");
-        }
-
-        if (!drained)
-        {
-            throw new MpgStandInException($"The process exited but a child kept its stdout/stderr open.{Environment.NewLine}{result.Describe()}");
-        }
-
-        return result;
-    }
-
-    private static string QuoteForDisplay(string argument) =>
-        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@%+,".Contains(c))
-            ? argument
-            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    internal static string MaskSecrets(string text, IEnumerable<string?> secrets)
-    {
-        foreach (var secret in secrets)
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                text = text.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        // whatever was not known yet: URL passwords and KEY_PASSWORD=value lines
-        text = Regex.Replace(text, @"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@", "$1***@");
-        text = Regex.Replace(text, @"(?m)^([A-Z_]*PASSWORD=).+$", "$1***");
-        return text;
-    }
+    private static ProcessResult Succeeded(ProcessResult result) =>
+        result.ExitCode == 0
+            ? result
+            : throw new MpgStandInException($"mpg-local.sh failed (exit code {result.ExitCode}).{Environment.NewLine}{result.Describe()}");
 }
 
 /// <summary>A database made by <see cref="MpgStandIn.CreateFreshDatabaseAsync"/>; the URLs hold the app password.</summary>
@@ -514,51 +408,6 @@ public sealed record FreshDatabase(string Name, string PooledUrl, string DirectU
     public string DirectConnectionString => MpgStandIn.ConnectionStringFromUrl(DirectUrl).ConnectionString;
 
     public override string ToString() => $"database {Name}";
-}
-
-/// <summary>The outcome of a process run by the stand-in; <see cref="Describe"/> masks every secret.</summary>
-public sealed class MpgProcessResult
-{
-    private readonly IReadOnlyList<string?> _secrets;
-
-    internal MpgProcessResult(string commandLine, int? exitCode, string standardOutput, string standardError, TimeSpan elapsed, IReadOnlyList<string?> secrets)
-    {
-        CommandLine = commandLine;
-        ExitCode = exitCode;
-        StandardOutput = standardOutput;
-        StandardError = standardError;
-        Elapsed = elapsed;
-        _secrets = secrets;
-    }
-
-    public string CommandLine { get; }
-
-    /// <summary>Null when the process was killed on timeout.</summary>
-    public int? ExitCode { get; }
-
-    /// <summary>Unmasked: it may hold passwords. Use <see cref="Describe"/> for messages.</summary>
-    public string StandardOutput { get; }
-
-    public string StandardError { get; }
-
-    public TimeSpan Elapsed { get; }
-
-    internal MpgProcessResult WithSecrets(IReadOnlyList<string?> secrets) =>
-        new(CommandLine, ExitCode, StandardOutput, StandardError, Elapsed, secrets);
-
-    public MpgProcessResult EnsureSuccess() =>
-        ExitCode == 0 ? this : throw new MpgStandInException($"Command failed (exit code {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}).{Environment.NewLine}{Describe()}");
-
-    public string Describe() => MpgStandIn.MaskSecrets(
-        $"""
-        command: {CommandLine}
-        exit code: {ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (killed)"} after {Elapsed.TotalSeconds:0.0} s
-        ----- stdout -----
-        {StandardOutput.TrimEnd()}
-        ----- stderr -----
-        {StandardError.TrimEnd()}
-        """,
-        _secrets);
 }
 
 /// <summary>The stand-in could not do what was asked; the message carries the command and its output, passwords masked.</summary>

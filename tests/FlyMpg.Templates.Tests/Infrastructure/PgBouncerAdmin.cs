@@ -84,15 +84,14 @@ public static class PgBouncerAdmin
         var conninfo = string.Create(
             CultureInfo.InvariantCulture,
             $"host={admin.Host} port={admin.Port} user={admin.Username} dbname={admin.Database} connect_timeout=5 application_name=flympg-tests-admin");
-        var result = await MpgStandIn.RunProcessAsync(
-            MpgStandIn.FindPsql(),
-            ["-X", "-w", "-A", "-F", Separator.ToString(), "-P", "footer=off", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", command],
-            new Dictionary<string, string> { ["PGPASSWORD"] = admin.Password ?? "" },
-            PsqlTimeout,
-            [admin.Password],
-            cancellationToken).ConfigureAwait(false);
-        result.EnsureSuccess();
-        return Parse(result.StandardOutput);
+        var result = await new ProcessRunner(MpgStandIn.FindPsql())
+            .WithArguments("-X", "-w", "-A", "-F", Separator.ToString(), "-P", "footer=off", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", command)
+            .WithEnvironment("PGPASSWORD", admin.Password ?? "")
+            .Masking(admin.Password)
+            .WithTimeout(PsqlTimeout)
+            .RunSuccessfullyAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return Parse(result.StdOut);
     }
 
     public static async Task<IReadOnlyList<PgBouncerClient>> ShowClientsAsync(PgBouncerPooler pooler, CancellationToken cancellationToken = default) =>

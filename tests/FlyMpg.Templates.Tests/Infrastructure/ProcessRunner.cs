@@ -222,7 +222,14 @@ public sealed class ProcessRunner
             text = text.Replace(secret, "***", StringComparison.Ordinal);
         }
 
-        return text;
+        return MaskPasswordPatterns(text);
+    }
+
+    /// <summary>Masks passwords no secret list knows (yet): a <c>postgres://</c> URL's, and <c>KEY_PASSWORD=value</c> lines.</summary>
+    public static string MaskPasswordPatterns(string text)
+    {
+        text = Regex.Replace(text, @"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@", "$1***@");
+        return Regex.Replace(text, @"(?m)^([A-Z_]*PASSWORD=).+$", "$1***");
     }
 
     internal void Log(string line) => _log?.Invoke(Mask(line));
@@ -551,6 +558,10 @@ public sealed class ProcessResult
     /// <summary>Throws unless the process printed nothing (but whitespace) on stderr.</summary>
     public ProcessResult EnsureNoStdErr() =>
         string.IsNullOrWhiteSpace(StdErr) ? this : throw Failure("The process wrote to stderr.");
+
+    /// <summary>This result, with <paramref name="secrets"/> learned from its own output masked as well in every message.</summary>
+    public ProcessResult Masking(IEnumerable<string?> secrets) =>
+        new(ExitCode, StdOut, StdErr, CommandLine, WorkingDirectory, Duration, secrets.Aggregate(_runner, (runner, secret) => runner.Masking(secret)));
 
     /// <summary>An exception for a check of your own, carrying this result's full context.</summary>
     public ProcessFailedException Failure(string reason) => new($"{reason}{Environment.NewLine}{Describe()}", this);
