@@ -26,7 +26,8 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly List<string> _secrets = [];
+    // mpg-local.sh, bounded by the script timeout; it learns to mask the passwords `start` prints.
+    private ProcessRunner _script;
     private readonly object _stopLock = new();
     private Dictionary<string, string> _env = new(StringComparer.Ordinal);
     private PgBouncerPooler? _pooler;
@@ -38,6 +39,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     {
         RepoRoot = FindRepoRoot();
         ScriptPath = Path.Combine(RepoRoot, "build", "mpg-local.sh");
+        _script = new ProcessRunner("bash").WithArguments(ScriptPath).WithTimeout(ScriptTimeout);
         DefaultPolicyIni = Path.Combine(RepoRoot, "templates", "flympg-web", "local", "pgbouncer-mpg.ini");
     }
 
@@ -101,13 +103,8 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
 
         // Parse first so the passwords are known and masked in any failure below.
         _env = ParseEnvLines(result.StdOut);
-        foreach (var key in new[] { "APP_PASSWORD", "PGBOUNCER_ADMIN_PASSWORD", "SUPERUSER_PASSWORD" })
-        {
-            if (_env.TryGetValue(key, out var secret) && secret.Length > 0)
-            {
-                _secrets.Add(secret);
-            }
-        }
+        var secrets = new[] { "APP_PASSWORD", "PGBOUNCER_ADMIN_PASSWORD", "SUPERUSER_PASSWORD" }.Select(_env.GetValueOrDefault).ToList();
+        _script = secrets.Aggregate(_script, (runner, secret) => runner.Masking(secret));
 
         if (_env.TryGetValue("MPG_STATE_DIR", out var stateDir) && stateDir.Length > 0)
         {
@@ -116,7 +113,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
             AppDomain.CurrentDomain.ProcessExit += _processExitHandler;
         }
 
-        result = result.Masking(_secrets);
+        result = result.Masking(secrets);
         if (result.ExitCode != 0)
         {
             StopQuietly();
@@ -251,7 +248,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Replaces every password of this stand-in with <c>***</c>.</summary>
-    public string Mask(string text) => Script().Mask(text);
+    public string Mask(string text) => _script.Mask(text);
 
     /// <summary>
     /// A <c>postgresql://</c> URL read by the generated service's own parser (<see cref="PostgresUrl"/>, linked from the
@@ -388,11 +385,7 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         return debian ?? throw new MpgStandInException("psql not found on PATH nor in /usr/lib/postgresql/*/bin (install postgresql-client).");
     }
 
-    /// <summary><c>mpg-local.sh</c> with <paramref name="arguments"/>, bounded by the script timeout, every known password masked.</summary>
-    private ProcessRunner Script(params string[] arguments) =>
-        _secrets.Aggregate(
-            new ProcessRunner("bash").WithArguments([ScriptPath, .. arguments]).WithTimeout(ScriptTimeout),
-            (runner, secret) => runner.Masking(secret));
+    private ProcessRunner Script(params string[] arguments) => _script.WithArguments(arguments);
 
     private static ProcessResult Succeeded(ProcessResult result) =>
         result.ExitCode == 0

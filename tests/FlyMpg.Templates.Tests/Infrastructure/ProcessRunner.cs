@@ -226,7 +226,7 @@ public sealed class ProcessRunner
     }
 
     /// <summary>Masks passwords no secret list knows (yet): a <c>postgres://</c> URL's, and <c>KEY_PASSWORD=value</c> lines.</summary>
-    public static string MaskPasswordPatterns(string text)
+    private static string MaskPasswordPatterns(string text)
     {
         text = Regex.Replace(text, @"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@", "$1***@");
         return Regex.Replace(text, @"(?m)^([A-Z_]*PASSWORD=).+$", "$1***");
