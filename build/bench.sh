@@ -190,14 +190,16 @@ POLICY_DESC="${POLICY_SRC:-unknown}: pool_mode $(policy_value pool_mode), defaul
 HIVE="$WORK/hive"
 SVC_SRC="$WORK/src/Orders"
 BARE_SRC="$WORK/src/Bare"
-log "generating the default service (dotnet new flympg-web -n Orders, fresh custom hive) and a bare webapi"
+log "packing FlyMpg into a local feed (build/pack.sh), generating the default service (dotnet new flympg-web -n Orders, fresh custom hive) and a bare webapi"
+bash "$REPO/build/pack.sh" "$WORK/feed" "$WORK/src" >"$WORK/logs/pack.log" 2>&1 \
+    || { cat "$WORK/logs/pack.log" >&2; die "build/pack.sh failed"; }
 timeout 180 dotnet new install "$TEMPLATE_DIR" --debug:custom-hive "$HIVE" >"$WORK/logs/install.log" 2>&1 \
     || { cat "$WORK/logs/install.log" >&2; die "dotnet new install $TEMPLATE_DIR failed"; }
 timeout 180 dotnet new flympg-web -n Orders -o "$SVC_SRC" --debug:custom-hive "$HIVE" --no-restore >"$WORK/logs/new-service.log" 2>&1 \
     || { cat "$WORK/logs/new-service.log" >&2; die "dotnet new flympg-web failed"; }
 timeout 180 dotnet new webapi -n Bare -o "$BARE_SRC" --debug:custom-hive "$HIVE" --no-restore >"$WORK/logs/new-bare.log" 2>&1 \
     || { cat "$WORK/logs/new-bare.log" >&2; die "dotnet new webapi failed"; }
-POOL_SIZE="$(grep -oE 'PooledMaxPoolSize = [0-9]+' "$SVC_SRC/Database/PostgresConnections.cs" | grep -oE '[0-9]+$' || true)"
+POOL_SIZE="$(grep -oE '"Pooled": \{ "MaxPoolSize": [0-9]+' "$SVC_SRC/appsettings.json" | grep -oE '[0-9]+$' || true)"
 POOL_SIZE="${POOL_SIZE:-8}"
 
 publish() { # publish NAME PROJECT OUTDIR [extra args]: framework-dependent Release publish, no build servers left behind

@@ -28,7 +28,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 step "pack this checkout"
 rm -rf "$work" && mkdir -p "$work"
-dotnet pack "$root/Templates.csproj" -o "$work/packages" -nologo -v quiet
+# FlyMpg, FlyMpg.Hangfire and the template pack into a local feed that $work/nuget.config adds for Orders.
+bash "$root/build/pack.sh" "$work/packages" "$work" >/dev/null
 package="$(ls "$work"/packages/FlyMpg.Templates.*.nupkg)"
 
 step "install $(basename "$package") into a private hive"

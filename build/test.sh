@@ -4,7 +4,8 @@
 #   build/test.sh            all layers
 #   build/test.sh cheap      one layer: cheap | snapshots | apps | bench-smoke
 #
-# Layers: cheap (template validation, file hygiene, the verifier itself, the generated URL parser),
+# Layers: cheap (the library's own specs in tests/FlyMpg.Tests, the analyzers' in tests/FlyMpg.Analyzers.Tests,
+# template validation, file hygiene, the verifier itself),
 # snapshots (every option combination against tests/.../Snapshots), apps (generated services restored,
 # built with warnings as errors and run against a real PostgreSQL behind a real PgBouncer in
 # transaction mode, which the tests start on free loopback ports), bench-smoke (build/bench.sh --quick
@@ -14,18 +15,23 @@
 set -Eeuo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-project="$root/tests/FlyMpg.Templates.Tests/FlyMpg.Templates.Tests.csproj"
+solution="$root/FlyMpg.slnx"
+templates_tests="tests/FlyMpg.Templates.Tests/FlyMpg.Templates.Tests.csproj"
 results="$root/artifacts/test-results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-declare -A filters=(
-  [cheap]="FullyQualifiedName~FlyMpg.Templates.Tests.Validation.|FullyQualifiedName~FlyMpg.Templates.Tests.Hygiene.|FullyQualifiedName~FlyMpg.Templates.Tests.Infrastructure.Tests.|FullyQualifiedName~FlyMpg.Templates.Tests.Unit."
-  [snapshots]="FullyQualifiedName~FlyMpg.Templates.Tests.Snapshots.|FullyQualifiedName~FlyMpg.Templates.Tests.Generation."
-  [apps]="FullyQualifiedName~FlyMpg.Templates.Tests.Build.|FullyQualifiedName~FlyMpg.Templates.Tests.EndToEnd."
+# Each layer: "project|filter" runs (an empty filter runs the whole project); the folders of
+# tests/FlyMpg.Templates.Tests are its layers' namespaces.
+declare -A runs=(
+  [cheap]="tests/FlyMpg.Tests/FlyMpg.Tests.csproj|
+tests/FlyMpg.Analyzers.Tests/FlyMpg.Analyzers.Tests.csproj|
+$templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Validation.|FullyQualifiedName~FlyMpg.Templates.Tests.Hygiene.|FullyQualifiedName~FlyMpg.Templates.Tests.Infrastructure.Tests."
+  [snapshots]="$templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Snapshots.|FullyQualifiedName~FlyMpg.Templates.Tests.Generation."
+  [apps]="$templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Build.|FullyQualifiedName~FlyMpg.Templates.Tests.EndToEnd."
 )
 layers=(cheap snapshots apps bench-smoke)
 if (($# > 0)); then
-  [[ -n "${filters[$1]:-}" || "$1" == bench-smoke ]] || { echo "test.sh: unknown layer '$1' (${layers[*]})" >&2; exit 2; }
+  [[ -n "${runs[$1]:-}" || "$1" == bench-smoke ]] || { echo "test.sh: unknown layer '$1' (${layers[*]})" >&2; exit 2; }
   layers=("$1")
 fi
 
@@ -47,7 +53,7 @@ ensure_database_packages() {
 
 mkdir -p "$results"
 echo "test.sh: building the tests"
-dotnet build "$project" -c Release -nologo -clp:ErrorsOnly
+dotnet build "$solution" -c Release -nologo -clp:ErrorsOnly
 
 passed=0 failed=0 summary=()
 for layer in "${layers[@]}"; do
@@ -67,19 +73,28 @@ for layer in "${layers[@]}"; do
     continue
   fi
   log="$results/$layer.log"
-  rm -f "$results/$layer.trx"
+  rm -rf "$results/$layer" && mkdir -p "$results/$layer"
   status=0
-  dotnet test "$project" -c Release --no-build --filter "${filters[$layer]}" \
-    --logger "console;verbosity=normal" --logger "trx;LogFileName=$layer.trx" --results-directory "$results" \
-    2>&1 | tee "$log" || status=$?
-  # Counts from the TRX report: <Counters total=".." executed=".." passed=".." failed=".." ...>
-  counters="$(grep -o '<Counters [^>]*>' "$results/$layer.trx" 2>/dev/null | head -n1 || true)"
-  layer_passed="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
-  layer_failed="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
-  if [[ -z "$layer_passed" || -z "$layer_failed" ]]; then
-    layer_passed=0 layer_failed=1 # no report: the run itself broke
-  elif ((layer_passed + layer_failed == 0)); then
-    layer_failed=1 # a layer that ran nothing is a broken filter, not a pass
+  : >"$log"
+  while IFS= read -r run; do
+    [[ -z "$run" ]] && continue
+    test_project="${run%%|*}" filter="${run#*|}"
+    name="$(basename "$test_project" .csproj)"
+    dotnet test "$root/$test_project" -c Release --no-build ${filter:+--filter "$filter"} \
+      --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" --results-directory "$results/$layer" \
+      2>&1 | tee -a "$log" || status=$?
+  done <<<"${runs[$layer]}"
+  # Counts from the TRX reports: <Counters total=".." executed=".." passed=".." failed=".." ...>
+  layer_passed=0 layer_failed=0 reports=0
+  for trx in "$results/$layer"/*.trx; do
+    [[ -f "$trx" ]] || continue
+    counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n1 || true)"
+    p="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")" f="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
+    [[ -n "$p" && -n "$f" ]] || { f=1 p=0; } # an unreadable report: the run itself broke
+    layer_passed=$((layer_passed + p)) layer_failed=$((layer_failed + f)) reports=$((reports + 1))
+  done
+  if ((reports == 0 || layer_passed + layer_failed == 0)); then
+    layer_failed=$((layer_failed + 1)) # a layer that ran nothing is a broken filter, not a pass
   fi
   passed=$((passed + layer_passed)) failed=$((failed + layer_failed))
   summary+=("$(printf '%-10s %4d passed %4d failed' "$layer" "$layer_passed" "$layer_failed")")

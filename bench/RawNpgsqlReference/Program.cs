@@ -2,13 +2,13 @@
 // own connection string. Not part of any template; see docs/benchmarks.md.
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Company.Service1.Database;
+using FlyMpg;
 using Npgsql;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
-// The exact builder the service uses for DATABASE_URL (template's Database/PostgresConnections.cs).
-var connectionString = PostgresConnections.Pooled(builder.Configuration).ConnectionString;
+// The exact connection string the service uses for DATABASE_URL (FlyMpg's pooled connection, its defaults).
+var connectionString = new FlyPostgresConnections(builder.Configuration, new FlyPostgresSettings()).Pooled().ConnectionString;
 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ReferenceJsonContext.Default));
 

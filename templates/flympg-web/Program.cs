@@ -1,6 +1,11 @@
-using Company.Service1;
-using Company.Service1.Commands;
 using Company.Service1.Database;
+#if (IncludeSample)
+using Company.Service1.Todos;
+#endif
+using FlyMpg;
+#if (UseHangfire)
+using FlyMpg.Hangfire;
+#endif
 
 // One image, several entrypoints (README.md, "How it runs"):
 //   dotnet Company.Service1.dll           the HTTP API, through PgBouncer (DATABASE_URL)
@@ -9,21 +14,30 @@ using Company.Service1.Database;
 #if (UseHangfire)
 //   dotnet Company.Service1.dll worker    runs background jobs over DIRECT_DATABASE_URL: fly.toml's worker process
 #endif
-try
-{
-    return args switch
-    {
-        ["migrate", .. var rest] => await MigrateCommand.RunAsync(rest),
-        ["doctor", .. var rest] => await DoctorCommand.RunAsync(rest),
+var builder = WebApplication.CreateSlimBuilder(args);
+
+// Add services to the container.
+// AppDbContext through PgBouncer (DATABASE_URL) in the web process, straight to Postgres (DIRECT_DATABASE_URL)
+// in migrate and the worker; pool sizes and timeouts are in appsettings.json's "FlyMpg" section.
+builder.AddFlyPostgres<AppDbContext>();
 #if (UseHangfire)
-        ["worker", .. var rest] => await WorkerCommand.RunAsync(rest),
+// Jobs are enqueued through PgBouncer and run by the worker process.
+builder.AddFlyHangfire();
 #endif
-        _ => await WebApi.RunAsync(args),
-    };
-}
-catch (DatabaseConfigurationException e)
-{
-    // The message names the variable and what is wrong, without its value; a stack trace would add nothing.
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+builder.Services.AddProblemDetails();
+#if (IncludeSample)
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TodoJsonContext.Default));
+#endif
+
+var app = builder.Build();
+
+// Configure the HTTP request pipeline.
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+// /healthz for Fly's check (no database), /readyz for one round trip through PgBouncer.
+app.MapFlyHealthChecks();
+#if (IncludeSample)
+app.MapTodos();
+#endif
+
+return await app.RunFlyAsync(args);

@@ -6,8 +6,8 @@ using Company.Service1.Todos;
 namespace Company.Service1.Database;
 
 /// <summary>
-/// The service's one context type. The web process gets it from a DbContext pool over the pooled
-/// connection (<see cref="DatabaseRegistration"/>); <c>migrate</c> builds it over the direct connection.
+/// The service's one context type: over the pooled connection in the web process, over the direct one in
+/// <c>migrate</c> and the worker (Program.cs, <c>AddFlyPostgres</c>).
 /// One type for both keeps the migrations in one place: EF applies only the migrations whose
 /// [DbContext] attribute names the exact context type it runs.
 /// </summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Company.Service1.Database;
+using FlyMpg;
 #if (UseHangfire)
 using Company.Service1.Jobs;
 using Hangfire;

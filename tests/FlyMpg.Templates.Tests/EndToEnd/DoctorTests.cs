@@ -260,7 +260,7 @@ public sealed partial class DoctorTests(MpgStandIn mpg, ITestOutputHelper output
         fresh.Expect("hangfire schema", "warn", "no table hangfire.job", fix: "migrate` installs Hangfire's schema");
         fresh.Expect("hangfire servers", "skip", "needs the hangfire schema");
         fresh.Expect("database connections", "pass", "migrate 2 + 1 worker Machine × pool 6 = 8 of 40");
-        // Hangfire's synchronous client has its own pool (PostgresConnections.JobClient): both count at PgBouncer.
+        // Hangfire's synchronous client has its own pool (FlyMpg.Hangfire's job client pool): both count at PgBouncer.
         fresh.Expect("client connections", "pass", "× (pool 8 + job client 2) = ");
 
         noWorker.AssertExitCode(0);

@@ -26,7 +26,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
     private const int WorkerCount = WorkerPoolSize - 2;
     private const int ShutdownTimeoutSeconds = 20;
     // The web process's two pools at PgBouncer: --pool-size (EF Core and raw reads) and the job client's
-    // (PostgresConnections.JobClient), which Hangfire's synchronous client must not share with async callers.
+    // (FlyMpg.Hangfire's job client pool), which Hangfire's synchronous client must not share with async callers.
     private const int PooledPoolSize = 8;
     private const int JobClientPoolSize = 2;
 
@@ -87,7 +87,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         var settings = new Dictionary<string, string>
         {
             ["Jobs__SampleWorkSeconds"] = "3",
-            ["Jobs__InvisibilityTimeoutSeconds"] = invisibilitySeconds.ToString(CultureInfo.InvariantCulture),
+            ["FlyMpg__Hangfire__InvisibilityTimeoutSeconds"] = invisibilitySeconds.ToString(CultureInfo.InvariantCulture),
         };
         await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_kill");
         var first = await jobs.StartWorkerAsync("spec-worker-1", settings);
@@ -262,7 +262,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         var settings = new Dictionary<string, string>
         {
             ["Jobs__SampleWorkSeconds"] = "4",
-            ["Jobs__InvisibilityTimeoutSeconds"] = "10",
+            ["FlyMpg__Hangfire__InvisibilityTimeoutSeconds"] = "10",
         };
         await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_sigterm");
         var first = await jobs.StartWorkerAsync("spec-worker-1", settings);

@@ -30,8 +30,8 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
     {
         var run = await IdleThenBurstAsync("spec_idle_naive", new()
         {
-            ["Database__Pooled__ConnectionIdleLifetime"] = "300",
-            ["Database__Pooled__MaxRetryCount"] = "0",
+            ["FlyMpg__Pooled__ConnectionIdleLifetime"] = "300",
+            ["FlyMpg__MaxRetryCount"] = "0",
         });
 
         Assert.True(run.ClosedByPooler > 0, $"The pooler closed no idle client: the trap was not armed.{Environment.NewLine}{run}");
@@ -54,8 +54,8 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
     {
         var run = await IdleThenBurstAsync("spec_idle_lifetime", new()
         {
-            ["Database__Pooled__ConnectionIdleLifetime"] = "1",
-            ["Database__Pooled__MaxRetryCount"] = "0",
+            ["FlyMpg__Pooled__ConnectionIdleLifetime"] = "1",
+            ["FlyMpg__MaxRetryCount"] = "0",
         });
 
         // Npgsql closed its idle connections before the pooler's timeout: the pooler had nothing to close.
@@ -70,7 +70,7 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         // MaxRetryCount left at the service's default (3).
         var run = await IdleThenBurstAsync("spec_idle_retry", new()
         {
-            ["Database__Pooled__ConnectionIdleLifetime"] = "300",
+            ["FlyMpg__Pooled__ConnectionIdleLifetime"] = "300",
         });
 
         // The pooler did close idle connections and the service did meet 08P01: the retry, not luck, saved the burst.

@@ -1,4 +1,4 @@
-using Company.Service1.Database;
+using FlyMpg;
 using FlyMpg.Templates.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -10,7 +10,7 @@ namespace FlyMpg.Templates.Tests.EndToEnd;
 /// MPG's PgBouncer runs in transaction mode: each transaction may run on another server connection, so a
 /// statement prepared by name on one backend is missing on the next (<c>26000</c>), already there
 /// (<c>42P05</c>), or (worst) there under the same name for ANOTHER statement, which then answers in its
-/// place without an error. The service's pooled connection string (<see cref="PostgresConnections.Pooled"/>,
+/// place without an error. The service's pooled connection string (<see cref="FlyPostgresConnections.Pooled"/>,
 /// the very code the generated service runs, linked into this project) survives the load; the same string
 /// with named prepared statements switched on does not.
 /// </summary>
@@ -72,11 +72,11 @@ public sealed class PreparedStatementTests(MpgStandIn mpg, ITestOutputHelper out
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                [PostgresConnections.PooledVariable] = database.PooledUrl,
+                [FlyPostgres.PooledVariable] = database.PooledUrl,
                 ["FLY_APP_NAME"] = flyAppName,
             })
             .Build();
-        return PostgresConnections.Pooled(configuration);
+        return new FlyPostgresConnections(configuration, new FlyPostgresSettings()).Pooled();
     }
 
     private async Task<LoadOutcome> RunLoadAsync(NpgsqlConnectionStringBuilder connectionString, bool prepare)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Company.Service1.Database;
+using FlyMpg;
 using Npgsql;
 
 namespace FlyMpg.Templates.Tests.Infrastructure;

@@ -9,12 +9,12 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// Its own <c>Directory.Build.props</c>, <c>Directory.Build.targets</c>, <c>Directory.Packages.props</c>
 /// (central package management off), <c>.editorconfig</c> and <c>nuget.config</c> stop MSBuild,
 /// analyzers and NuGet from picking up anything above it. The <c>nuget.config</c> is written at run time:
-/// it clears the sources and re-adds the ones in the user's NuGet config, so no feed is written into the repo.
+/// it clears the sources and re-adds the ones in the user's NuGet config, after the run's <see cref="LocalFeed"/>.
 /// The global packages folder stays the machine's default, shared with every other build.
 /// </summary>
 public sealed class Sandbox
 {
-    private static readonly Lazy<Sandbox> SharedLazy = new(() => Create(Path.Combine(TestPaths.RunRoot, "sandbox")));
+    private static readonly Lazy<Sandbox> SharedLazy = new(() => Create(Path.Combine(TestPaths.RunRoot, "sandbox"), LocalFeed.Directory));
 
     private Sandbox(string root, IReadOnlyList<PackageSource> packageSources)
     {
@@ -32,8 +32,8 @@ public sealed class Sandbox
     /// <summary>The enabled sources copied from the user's NuGet config.</summary>
     public IReadOnlyList<PackageSource> PackageSources { get; }
 
-    /// <summary>Creates (or clears and recreates) a sandbox at <paramref name="root"/>.</summary>
-    public static Sandbox Create(string root)
+    /// <summary>Creates (or clears and recreates) a sandbox at <paramref name="root"/>; <paramref name="localFeed"/>, if given, is its first package source.</summary>
+    public static Sandbox Create(string root, string? localFeed = null)
     {
         root = Path.GetFullPath(root);
         if (IsInside(root, TestPaths.RepoRoot))
@@ -42,7 +42,9 @@ public sealed class Sandbox
         }
 
         TestPaths.RecreateDirectory(root);
-        var sources = ReadUserPackageSources(root);
+        IReadOnlyList<PackageSource> sources = localFeed is null
+            ? ReadUserPackageSources(root)
+            : [new PackageSource("flympg-local", Path.GetFullPath(localFeed), null), .. ReadUserPackageSources(root)];
 
         Write(root, "Directory.Build.props", """
             <Project>

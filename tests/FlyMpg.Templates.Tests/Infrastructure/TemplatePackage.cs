@@ -94,6 +94,8 @@ public sealed partial class TemplatePackage
                 $"No template to install: no folder under '{TestPaths.TemplatesRoot}' holds .template.config/template.json.");
         }
 
+        // Generated services reference FlyMpg: its packages must be in the sandbox's feed before any restore.
+        await LocalFeed.EnsurePackedAsync().ConfigureAwait(false);
         var hive = TestPaths.RecreateDirectory(Path.Combine(TestPaths.RunRoot, "hive"));
         var sandbox = Sandbox.Shared;
         foreach (var folder in folders)

@@ -1,23 +1,27 @@
-using Orders;
-using Orders.Commands;
 using Orders.Database;
+using Orders.Todos;
+using FlyMpg;
 
 // One image, several entrypoints (README.md, "How it runs"):
 //   dotnet Orders.dll           the HTTP API, through PgBouncer (DATABASE_URL)
 //   dotnet Orders.dll migrate   applies migrations over DIRECT_DATABASE_URL: fly.toml's release_command
 //   dotnet Orders.dll doctor    checks DATABASE_URL and DIRECT_DATABASE_URL in this environment, read-only
-try
-{
-    return args switch
-    {
-        ["migrate", .. var rest] => await MigrateCommand.RunAsync(rest),
-        ["doctor", .. var rest] => await DoctorCommand.RunAsync(rest),
-        _ => await WebApi.RunAsync(args),
-    };
-}
-catch (DatabaseConfigurationException e)
-{
-    // The message names the variable and what is wrong, without its value; a stack trace would add nothing.
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+var builder = WebApplication.CreateSlimBuilder(args);
+
+// Add services to the container.
+// AppDbContext through PgBouncer (DATABASE_URL) in the web process, straight to Postgres (DIRECT_DATABASE_URL)
+// in migrate and the worker; pool sizes and timeouts are in appsettings.json's "FlyMpg" section.
+builder.AddFlyPostgres<AppDbContext>();
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TodoJsonContext.Default));
+
+var app = builder.Build();
+
+// Configure the HTTP request pipeline.
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+// /healthz for Fly's check (no database), /readyz for one round trip through PgBouncer.
+app.MapFlyHealthChecks();
+app.MapTodos();
+
+return await app.RunFlyAsync(args);

@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using FlyMpg.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace FlyMpg.Analyzers.CodeFixes;
+
+/// <summary>
+/// FLYMPG001: removes the statement that calls Prepare()/PrepareAsync(). FLYMPG006: removes the statement that calls
+/// Database.Migrate()/MigrateAsync() at startup (the migrate command applies migrations). Offered only when the call is the
+/// whole statement (optionally awaited, optionally with ConfigureAwait), so nothing else is lost.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveStatementCodeFixProvider)), Shared]
+public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(FlyMpgDiagnostics.PrepareId, FlyMpgDiagnostics.StartupMigrationId);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (diagnostic.Id == FlyMpgDiagnostics.StartupMigrationId && !diagnostic.Properties.ContainsKey(StartupMigrationAnalyzer.RemovableProperty))
+            {
+                continue;
+            }
+
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var invocation = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            if (invocation is null || StatementOf(invocation) is not { } statement)
+            {
+                continue;
+            }
+
+            var title = diagnostic.Id == FlyMpgDiagnostics.PrepareId
+                ? "Remove the Prepare() call"
+                : "Remove the startup migration (the migrate command applies migrations)";
+            context.RegisterCodeFix(
+                CodeAction.Create(title, ct => RemoveAsync(context.Document, statement, ct), equivalenceKey: diagnostic.Id),
+                diagnostic);
+        }
+    }
+
+    /// <summary>The expression statement that is exactly this call: x.Prepare(); await x.PrepareAsync(ct).ConfigureAwait(false);</summary>
+    private static ExpressionStatementSyntax? StatementOf(InvocationExpressionSyntax invocation)
+    {
+        SyntaxNode current = invocation;
+        while (true)
+        {
+            var parent = current.Parent;
+            switch (parent)
+            {
+                case ExpressionStatementSyntax statement:
+                    return statement;
+                case AwaitExpressionSyntax:
+                case ParenthesizedExpressionSyntax:
+                    current = parent;
+                    break;
+                case MemberAccessExpressionSyntax access when access.Expression == current
+                    && access.Name.Identifier.ValueText == "ConfigureAwait"
+                    && access.Parent is InvocationExpressionSyntax:
+                    current = access.Parent;
+                    break;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private static async Task<Document> RemoveAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        // A statement that is the body of an if/else/loop cannot go away: it becomes an empty block.
+        if (statement.Parent is not BlockSyntax and not GlobalStatementSyntax and not SwitchSectionSyntax)
+        {
+            return document.WithSyntaxRoot(root.ReplaceNode(statement, SyntaxFactory.Block().WithTriviaFrom(statement)));
+        }
+
+        SyntaxNode removed = statement.Parent is GlobalStatementSyntax global ? global : statement;
+
+        // Blank lines and comments above the statement stay (they separate or describe what follows); its own line goes.
+        var leading = removed.GetLeadingTrivia();
+        var lastEndOfLine = -1;
+        for (var i = 0; i < leading.Count; i++)
+        {
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lastEndOfLine = i;
+            }
+        }
+
+        var annotation = new SyntaxAnnotation();
+        var next = removed.GetLastToken().GetNextToken();
+        var annotated = root.ReplaceNode(removed, removed.WithAdditionalAnnotations(annotation));
+        if (lastEndOfLine >= 0 && next != default)
+        {
+            var kept = leading.Take(lastEndOfLine + 1);
+            var nextToken = annotated.FindToken(next.SpanStart);
+            annotated = annotated.ReplaceToken(nextToken, nextToken.WithLeadingTrivia(kept.Concat(nextToken.LeadingTrivia)));
+        }
+
+        var target = annotated.GetAnnotatedNodes(annotation).Single();
+        var newRoot = annotated.RemoveNode(target, SyntaxRemoveOptions.KeepUnbalancedDirectives | SyntaxRemoveOptions.KeepDirectives);
+        return newRoot is null ? document : document.WithSyntaxRoot(newRoot);
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.CodeAnalysis;
+
+namespace FlyMpg.Analyzers;
+
+/// <summary>
+/// Every diagnostic of the FlyMpg analyzers, in one place. docs/analyzers.md has one section per id.
+/// Severities are defaults: a team changes them with <c>dotnet_diagnostic.FLYMPG00N.severity</c> in .editorconfig.
+/// Error only where the finding is certain; Warning where the code could be right (say, on the direct connection).
+/// </summary>
+public static class FlyMpgDiagnostics
+{
+    public const string PrepareId = "FLYMPG001";
+    public const string MaxAutoPrepareId = "FLYMPG002";
+    public const string SessionAdvisoryLockId = "FLYMPG003";
+    public const string SessionStateSqlId = "FLYMPG004";
+    public const string StartupParameterId = "FLYMPG005";
+    public const string StartupMigrationId = "FLYMPG006";
+    public const string BypassesPooledPolicyId = "FLYMPG007";
+    public const string UrlConnectionStringId = "FLYMPG008";
+    public const string HangfirePooledSessionId = "FLYMPG009";
+
+    /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
+    public const string DirectDataSourceKey = "flympg:direct";
+
+    /// <summary>Diagnostic property naming the connection string keyword a code fix removes.</summary>
+    public const string KeywordProperty = "Keyword";
+
+    private const string PgBouncer = "PgBouncer";
+    private const string HelpBase = "https://github.com/flympg/flympg/blob/main/docs/analyzers.md#";
+
+    public static readonly DiagnosticDescriptor Prepare = Create(
+        PrepareId,
+        "Named prepared statement through the pooler",
+        "'{0}' creates a named prepared statement, which PgBouncer in transaction mode sends to another server connection (26000 prepared statement does not exist / 42P05 already exists); remove the call, or suppress it if this command uses the direct connection",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor MaxAutoPrepare = Create(
+        MaxAutoPrepareId,
+        "Automatic preparation through the pooler",
+        "'Max Auto Prepare={0}' makes Npgsql prepare statements, which PgBouncer in transaction mode breaks (26000 prepared statement \"_auto0\" does not exist); remove it or set it to 0, or suppress it if this connection string is for the direct connection",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SessionAdvisoryLock = Create(
+        SessionAdvisoryLockId,
+        "Session advisory lock through the pooler",
+        "'{0}' takes a session-level lock that stays on whichever server connection PgBouncer picked, and pg_advisory_unlock may run on another one; use '{1}' inside a transaction, or suppress it if this SQL runs on the direct connection",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SessionStateSql = Create(
+        SessionStateSqlId,
+        "Session state through the pooler",
+        "'{0}' changes session state that PgBouncer in transaction mode does not keep: the next statement may run on another server connection; {1}, or suppress it if this SQL runs on the direct connection",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StartupParameter = Create(
+        StartupParameterId,
+        "Startup parameter PgBouncer refuses",
+        "'{0}' is sent as a startup parameter, which PgBouncer refuses (unsupported startup parameter); {1}, or suppress it if this connection string is only for the direct connection",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StartupMigration = Create(
+        StartupMigrationId,
+        "Schema change at web host startup",
+        "'{0}' changes the schema while the web host starts, on the pooled connection and in every Machine at once; the migrate command, run by fly.toml's release_command over the direct connection, applies migrations: remove the call",
+        "Migrations",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor BypassesPooledPolicy = Create(
+        BypassesPooledPolicyId,
+        "Connection string bypasses FlyMpg's pooled policy",
+        "'{0}' builds its own connection and skips the pooled settings of AddFlyPostgres (no prepares, idle lifetime below the pooler's, retries on 08P01); use builder.AddFlyPostgres<TContext>() and the data sources it registers, or suppress it where a separate connection is intended",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor UrlConnectionString = Create(
+        UrlConnectionStringId,
+        "Npgsql does not accept postgres:// URLs",
+        "'{0}' receives a URL, which Npgsql rejects (Format of the initialization string does not conform to specification starting at index 0); convert the URL to 'Host=...;Username=...' keywords, or let AddFlyPostgres read DATABASE_URL",
+        "Npgsql",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor HangfirePooledSession = Create(
+        HangfirePooledSessionId,
+        "Hangfire option that needs a session",
+        "'{0} = true' {1}; give Hangfire the direct connection, or set it to false, or suppress it if this storage already uses the direct connection",
+        "Hangfire",
+        DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>
+        new(
+            id,
+            title,
+            message,
+            category,
+            severity,
+            isEnabledByDefault: true,
+            description: null,
+            helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

@@ -1,0 +1,69 @@
+using Microsoft.CodeAnalysis;
+
+namespace FlyMpg.Analyzers;
+
+/// <summary>The types the analyzers recognise, resolved once per compilation. A null member: that library is not referenced.</summary>
+internal sealed class KnownTypes
+{
+    private KnownTypes(Compilation compilation)
+    {
+        NpgsqlCommand = compilation.GetTypeByMetadataName("Npgsql.NpgsqlCommand");
+        NpgsqlBatch = compilation.GetTypeByMetadataName("Npgsql.NpgsqlBatch");
+        NpgsqlBatchCommand = compilation.GetTypeByMetadataName("Npgsql.NpgsqlBatchCommand");
+        NpgsqlConnection = compilation.GetTypeByMetadataName("Npgsql.NpgsqlConnection");
+        NpgsqlDataSource = compilation.GetTypeByMetadataName("Npgsql.NpgsqlDataSource");
+        NpgsqlDataSourceBuilder = compilation.GetTypeByMetadataName("Npgsql.NpgsqlDataSourceBuilder");
+        NpgsqlSlimDataSourceBuilder = compilation.GetTypeByMetadataName("Npgsql.NpgsqlSlimDataSourceBuilder");
+        NpgsqlConnectionStringBuilder = compilation.GetTypeByMetadataName("Npgsql.NpgsqlConnectionStringBuilder");
+        NpgsqlDbContextOptionsBuilderExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions");
+        DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
+        RelationalDatabaseFacadeExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions");
+        RelationalQueryableExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalQueryableExtensions");
+        DesignTimeDbContextFactory = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory`1");
+        FromKeyedServicesAttribute = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute");
+        PostgreSqlStorageOptions = compilation.GetTypeByMetadataName("Hangfire.PostgreSql.PostgreSqlStorageOptions");
+        FlyPostgresExtensions = compilation.GetTypeByMetadataName("FlyMpg.FlyPostgresExtensions");
+        FormattableString = compilation.GetTypeByMetadataName("System.FormattableString");
+    }
+
+    public INamedTypeSymbol? NpgsqlCommand { get; }
+    public INamedTypeSymbol? NpgsqlBatch { get; }
+    public INamedTypeSymbol? NpgsqlBatchCommand { get; }
+    public INamedTypeSymbol? NpgsqlConnection { get; }
+    public INamedTypeSymbol? NpgsqlDataSource { get; }
+    public INamedTypeSymbol? NpgsqlDataSourceBuilder { get; }
+    public INamedTypeSymbol? NpgsqlSlimDataSourceBuilder { get; }
+    public INamedTypeSymbol? NpgsqlConnectionStringBuilder { get; }
+    public INamedTypeSymbol? NpgsqlDbContextOptionsBuilderExtensions { get; }
+    public INamedTypeSymbol? DatabaseFacade { get; }
+    public INamedTypeSymbol? RelationalDatabaseFacadeExtensions { get; }
+    public INamedTypeSymbol? RelationalQueryableExtensions { get; }
+    public INamedTypeSymbol? DesignTimeDbContextFactory { get; }
+    public INamedTypeSymbol? FromKeyedServicesAttribute { get; }
+    public INamedTypeSymbol? PostgreSqlStorageOptions { get; }
+    public INamedTypeSymbol? FlyPostgresExtensions { get; }
+    public INamedTypeSymbol? FormattableString { get; }
+
+    /// <summary>True when the compilation references the FlyMpg library (its AddFlyPostgres entry point is visible).</summary>
+    public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;
+
+    public static KnownTypes Create(Compilation compilation) => new(compilation);
+
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
+    {
+        if (type is null || known is null)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace FlyMpg.Commands;
+
+/// <summary>
+/// <c>dotnet App.dll migrate</c>: applies pending migrations over DIRECT_DATABASE_URL and exits; fly.toml's
+/// release_command runs it once per deploy, and a non-zero exit stops the deploy. It needs the direct connection:
+/// migrations may run statements outside a transaction (CREATE INDEX CONCURRENTLY), set session settings
+/// (lock_timeout) or run longer than a pooler allows, and concurrent runs are serialized on a session lock.
+/// </summary>
+internal static class MigrateCommand
+{
+    // Serializes concurrent `migrate` runs (two deploys, or a deploy and a manual run) on a session lock, which only a direct connection holds.
+    private const long MigrationLockKey = 0x666c796d7067; // "flympg"
+
+    public static async Task<int> RunAsync(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("migrate");
+        var connections = services.GetRequiredService<FlyPostgresConnections>();
+        var direct = connections.Migrate();
+        RefuseThePooledUrl(connections, direct);
+
+        await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options.UseNpgsql(direct.ConnectionString));
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await RefuseAPoolerAsync(connection);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            if (pending.Count == 0)
+            {
+                logger.LogInformation("Database is up to date; no migration to apply.");
+            }
+            else
+            {
+                logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync();
+                logger.LogInformation("Applied {Count} migration(s).", pending.Count);
+            }
+
+            foreach (var step in services.GetServices<IFlyMigrateStep>())
+            {
+                await step.RunAsync(connection, logger, CancellationToken.None);
+            }
+
+            return 0;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("PendingModelChangesWarning", StringComparison.Ordinal))
+        {
+            logger.LogError("The model has changes that no migration contains. Run `dotnet ef migrations add <Name>`, commit it and deploy again.");
+            return 1;
+        }
+        catch (Exception e) when (DatabaseError(e) is { } error)
+        {
+            logger.LogError("Could not migrate over {Variable}: {Reason}", FlyPostgres.DirectVariable, error.Message);
+            return 1;
+        }
+    }
+
+    // EF's execution strategy wraps a failed connection attempt in an InvalidOperationException.
+    private static NpgsqlException? DatabaseError(Exception e) => e as NpgsqlException ?? e.InnerException as NpgsqlException;
+
+    private static void RefuseThePooledUrl(FlyPostgresConnections connections, NpgsqlConnectionStringBuilder direct)
+    {
+        NpgsqlConnectionStringBuilder? pooled;
+        try
+        {
+            pooled = connections.Pooled();
+        }
+        catch (DatabaseConfigurationException)
+        {
+            pooled = null; // migrate needs only the direct URL
+        }
+
+        if (pooled is not null && pooled.Host == direct.Host && pooled.Port == direct.Port)
+        {
+            throw new DatabaseConfigurationException(FlyPostgres.DirectVariable,
+                $"points at the same server as {FlyPostgres.PooledVariable} ({direct.Host}:{direct.Port}), the pooler; migrations need the direct URL");
+        }
+
+        if (direct.Host?.StartsWith("pgbouncer.", StringComparison.OrdinalIgnoreCase) == true || direct.Port == 6432)
+        {
+            throw new DatabaseConfigurationException(FlyPostgres.DirectVariable,
+                $"points at a PgBouncer host ({direct.Host}:{direct.Port}); migrations need the direct URL");
+        }
+    }
+
+    // A pooler answers the startup handshake itself, with a process id of its own: on Postgres the id the
+    // connection was given is its backend's pid, behind PgBouncer (any pool mode) it is not.
+    private static async Task RefuseAPoolerAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        if ((int)(await command.ExecuteScalarAsync())! != connection.ProcessID)
+        {
+            throw new DatabaseConfigurationException(FlyPostgres.DirectVariable,
+                $"reaches a connection pooler at {connection.Host}:{connection.Port}, not Postgres itself; migrations need the direct URL");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using FlyMpg.Doctor;
+using Npgsql;
+
+namespace FlyMpg;
+
+/// <summary>Registers a service's database the way it runs on Fly Managed Postgres.</summary>
+public static class FlyPostgresExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> (pooled contexts) on one <see cref="NpgsqlDataSource"/> over
+    /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01,
+    /// and a readiness check; the <c>worker</c> command gets the same context over <c>DIRECT_DATABASE_URL</c>, and
+    /// <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync"/>) use the direct URL too.
+    /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
+    /// </summary>
+    /// <exception cref="DatabaseConfigurationException">A setting is out of range.</exception>
+    public static IHostApplicationBuilder AddFlyPostgres<TContext>(this IHostApplicationBuilder builder, Action<FlyPostgresSettings>? configureSettings = null)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = new FlyPostgresSettings();
+        builder.Configuration.GetSection(FlyPostgres.SectionName).Bind(settings);
+        configureSettings?.Invoke(settings);
+        var connections = new FlyPostgresConnections(builder.Configuration, settings);
+
+        var services = builder.Services;
+        services.AddSingleton(connections);
+        services.AddSingleton<FlyProcess>();
+        services.AddSingleton<FlyDataSources>();
+        services.AddSingleton(provider => provider.GetRequiredService<FlyDataSources>().ForThisProcess);
+        services.AddSingleton(provider => new TransientRetry(settings.MaxRetryCount, provider.GetRequiredService<ILogger<TransientRetry>>()));
+        services.AddSingleton(new FlyContextType(typeof(TContext), (provider, configure) =>
+        {
+            var options = new DbContextOptionsBuilder<TContext>();
+            configure(options);
+            return ActivatorUtilities.CreateInstance<TContext>(provider, options.Options);
+        }));
+
+        // Contexts are pooled: reused across requests, less allocation per request.
+        services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            npgsql => npgsql.EnableRetryOnFailure(settings.MaxRetryCount, TransientRetry.MaxDelay, TransientRetry.PgBouncerErrorCodes)));
+        services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWebMachine, "FlyMpg__Pooled__MaxPoolSize", c => c.Pooled()));
+        services.AddSingleton(new PoolInBudget("migrate", BudgetScope.Once, "FlyMpg__Migrate__MaxPoolSize", c => c.Migrate()));
+        services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWorkerMachine, "FlyMpg__Worker__MaxPoolSize", c => c.Worker()));
+        services.AddHealthChecks().AddDbContextCheck<TContext>(tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/healthz</c>, liveness for Fly's health check (no database: a database outage must not take every
+    /// Machine out of routing), and <c>/readyz</c>, one round trip through the pooled connection (503 when it fails).
+    /// </summary>
+    public static IEndpointRouteBuilder MapFlyHealthChecks(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return endpoints;
+    }
+
+    private const string ReadyTag = "ready";
+}

@@ -1,0 +1,82 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+
+namespace FlyMpg.Analyzers.Tests;
+
+/// <summary>Every diagnostic is documented, tracked for release, and links to its section of docs/analyzers.md.</summary>
+public sealed class DiagnosticCatalogTests
+{
+    public static TheoryData<string> Ids { get; } = new(Descriptors().Select(d => d.Id));
+
+    private static IEnumerable<DiagnosticDescriptor> Descriptors() => typeof(FlyMpgDiagnostics)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+
+    private static DiagnosticDescriptor Descriptor(string id) => Descriptors().Single(d => d.Id == id);
+
+    private static string RepoFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, relative);
+            if (File.Exists(path))
+            {
+                return File.ReadAllText(path);
+            }
+        }
+
+        throw new FileNotFoundException(relative);
+    }
+
+    [Fact]
+    public void There_are_nine_diagnostics_with_distinct_ids() =>
+        Assert.Equal(Enumerable.Range(1, 9).Select(n => $"FLYMPG{n:000}"), Descriptors().Select(d => d.Id).OrderBy(i => i));
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void The_help_link_points_to_the_section_of_the_id(string id) =>
+        Assert.Equal($"https://github.com/flympg/flympg/blob/main/docs/analyzers.md#{id.ToLowerInvariant()}", Descriptor(id).HelpLinkUri);
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Only_a_certain_finding_is_an_error(string id) =>
+        Assert.Equal(id == FlyMpgDiagnostics.UrlConnectionStringId ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, Descriptor(id).DefaultSeverity);
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void The_docs_have_a_table_row_and_a_section_for_the_id(string id)
+    {
+        var docs = RepoFile("docs/analyzers.md");
+        Assert.Contains($"| [{id}](#{id.ToLowerInvariant()}) |", docs);
+        Assert.Contains($"\n## {id}", docs);
+        Assert.Contains($"dotnet_diagnostic.{id}.severity = none", docs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void The_release_tracking_file_lists_the_id_with_its_severity(string id)
+    {
+        var descriptor = Descriptor(id);
+        var releases = RepoFile("src/FlyMpg.Analyzers/AnalyzerReleases.Unshipped.md");
+        Assert.Contains($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", releases);
+    }
+
+    // System.Collections.Immutable is part of Roslyn's own API (ImmutableArray): the compiler that loads the analyzer brings it.
+    [Fact]
+    public void The_analyzer_assembly_references_only_Microsoft_CodeAnalysis_and_netstandard() =>
+        Assert.All(
+            typeof(FlyMpgDiagnostics).Assembly.GetReferencedAssemblies(),
+            reference => Assert.True(
+                reference.Name is "netstandard" or "System.Collections.Immutable" || reference.Name!.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal),
+                $"FlyMpg.Analyzers references {reference.Name}"));
+
+    [Fact]
+    public void The_code_fix_assembly_references_only_Roslyn_its_composition_attributes_and_the_analyzers() =>
+        Assert.All(
+            typeof(FlyMpg.Analyzers.CodeFixes.RemoveStatementCodeFixProvider).Assembly.GetReferencedAssemblies(),
+            reference => Assert.True(
+                reference.Name is "netstandard" or "System.Collections.Immutable" or "FlyMpg.Analyzers" or "System.Composition.AttributedModel"
+                    || reference.Name!.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal),
+                $"FlyMpg.Analyzers.CodeFixes references {reference.Name}"));
+}

@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace FlyMpg.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// What test snippets compile against: the assemblies this test project runs with (the .NET runtime plus Npgsql, EF Core,
+/// Hangfire.PostgreSql), so nothing is downloaded; and, on request, a stand-in for the FlyMpg library.
+/// </summary>
+internal static class TestReferences
+{
+    /// <summary>No reference pack: the references come from <see cref="Runtime"/>.</summary>
+    public static ReferenceAssemblies None { get; } = new("net10.0");
+
+    public static ImmutableArray<MetadataReference> Runtime { get; } = LoadRuntime();
+
+    /// <summary>An assembly named FlyMpg with the library's entry point type, as a service referencing the package sees it.</summary>
+    public static MetadataReference FlyMpgLibrary { get; } = CompileFlyMpgStandIn();
+
+    private static ImmutableArray<MetadataReference> LoadRuntime()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return paths
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    }
+
+    private static MetadataReference CompileFlyMpgStandIn()
+    {
+        const string source = """
+            namespace FlyMpg;
+
+            public static class FlyPostgres
+            {
+                public const string DirectDataSourceKey = "flympg:direct";
+            }
+
+            public static class FlyPostgresExtensions
+            {
+                public static T AddFlyPostgres<TContext, T>(this T builder) => builder;
+            }
+            """;
+        var compilation = CSharpCompilation.Create(
+            "FlyMpg",
+            [CSharpSyntaxTree.ParseText(source)],
+            Runtime,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, result.Diagnostics));
+        }
+
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+}

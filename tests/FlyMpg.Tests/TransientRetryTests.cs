@@ -1,0 +1,89 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace FlyMpg.Tests;
+
+/// <summary>
+/// How FlyMpg retries raw Npgsql reads:
+/// what EF Core's retrying strategy retries for the rest of the service, PgBouncer's 08P01 included.
+/// The end-to-end spec in IdleReclaimTests shows the same retry against a real PgBouncer.
+/// </summary>
+public class TransientRetryTests
+{
+    private readonly WarningLog log = new();
+
+    private static PostgresException PgBouncerError(string reason) => new($"{reason}", "FATAL", "FATAL", PostgresErrorCodes.ProtocolViolation);
+
+    [Fact]
+    public async Task A_read_that_PgBouncer_cut_off_with_08P01_is_retried_at_once_and_its_result_returned()
+    {
+        var attempts = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await new TransientRetry(maxRetryCount: 3, log).ReadAsync(() =>
+            ++attempts == 1 ? throw PgBouncerError("client_idle_timeout") : Task.FromResult("row"));
+
+        Assert.Equal("row", result);
+        Assert.Equal(2, attempts);
+        var warning = Assert.Single(log.Entries);
+        Assert.Contains("will be retried after 0 ms (retry 1 of 3)", warning.Message);
+        Assert.Equal(PostgresErrorCodes.ProtocolViolation, Assert.IsType<PostgresException>(warning.Exception).SqlState);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.9), $"the first retry waited {clock.Elapsed.TotalMilliseconds:F0} ms; it should not wait");
+    }
+
+    [Fact]
+    public async Task A_broken_network_connection_is_retried()
+    {
+        var attempts = 0;
+
+        var result = await new TransientRetry(maxRetryCount: 3, log).ReadAsync(() =>
+            ++attempts == 1 ? throw new NpgsqlException("Exception while reading from stream", new SocketException()) : Task.FromResult(42));
+
+        Assert.Equal(42, result);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task An_error_that_a_retry_cannot_fix_is_thrown_at_the_first_attempt()
+    {
+        var attempts = 0;
+        var undefinedColumn = new PostgresException("column \"titel\" does not exist", "ERROR", "ERROR", PostgresErrorCodes.UndefinedColumn);
+
+        var thrown = await Assert.ThrowsAsync<PostgresException>(() => new TransientRetry(maxRetryCount: 3, log).ReadAsync<string>(() =>
+        {
+            attempts++;
+            throw undefinedColumn;
+        }));
+
+        Assert.Same(undefinedColumn, thrown);
+        Assert.Equal(1, attempts);
+        Assert.Empty(log.Entries);
+    }
+
+    [Fact]
+    public async Task After_MaxRetryCount_retries_the_last_error_is_thrown()
+    {
+        var attempts = 0;
+
+        var thrown = await Assert.ThrowsAsync<PostgresException>(() => new TransientRetry(maxRetryCount: 1, log).ReadAsync<string>(() =>
+            throw PgBouncerError($"query_wait_timeout #{++attempts}")));
+
+        Assert.Equal(2, attempts);
+        Assert.Equal("query_wait_timeout #2", thrown.MessageText);
+    }
+
+    private sealed class WarningLog : ILogger<TransientRetry>
+    {
+        public List<(string Message, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            Assert.Equal(LogLevel.Warning, logLevel);
+            Entries.Add((formatter(state, exception), exception));
+        }
+    }
+}
