@@ -38,12 +38,19 @@ public static class FlyHangfireExtensions
         services.AddSingleton<IFlyDoctorCheck, HangfireDoctorCheck>();
         services.AddSingleton(new PoolInBudget("job client", BudgetScope.PerWebMachine, "FlyMpg__Hangfire__JobClientMaxPoolSize", c => JobClient(c, settings)));
 
-        services.AddHangfire((provider, hangfire) =>
+        services.AddHangfire((provider, hangfire) => UseStorage(hangfire, settings, storage =>
         {
-            var connections = provider.GetRequiredService<FlyPostgresConnections>();
-            var connection = IsWorker(provider) ? connections.Worker() : JobClient(connections, settings);
-            UseStorage(hangfire, connection.ConnectionString, settings);
-        });
+            if (IsWorker(provider))
+            {
+                // The jobs' DbContext and Hangfire share the worker's one data source: one pool of Worker:MaxPoolSize
+                // (two pools of that size would hold up to twice the direct connections the budget counts).
+                storage.UseConnectionFactory(new DataSourceConnectionFactory(provider.GetRequiredService<FlyDataSources>().ForThisProcess));
+            }
+            else
+            {
+                storage.UseNpgsqlConnection(JobClient(provider.GetRequiredService<FlyPostgresConnections>(), settings).ConnectionString);
+            }
+        }));
 
         // The server runs only in the worker: one host is built for every command, so Hangfire's own hosted
         // service is made by Hangfire and started only when this process is the worker.
@@ -71,11 +78,11 @@ public static class FlyHangfireExtensions
         return builder;
     }
 
-    private static void UseStorage(IGlobalConfiguration hangfire, string connectionString, FlyHangfireSettings settings) => hangfire
+    private static void UseStorage(IGlobalConfiguration hangfire, FlyHangfireSettings settings, Action<PostgreSqlBootstrapperOptions> connect) => hangfire
         .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
         .UseSimpleAssemblyNameTypeSerializer()
         .UseRecommendedSerializerSettings()
-        .UsePostgreSqlStorage(storage => storage.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+        .UsePostgreSqlStorage(connect, new PostgreSqlStorageOptions
         {
             SchemaName = settings.Schema,
             // `migrate` installs and upgrades the schema (DDL), so the processes need no such rights.

@@ -19,6 +19,9 @@ public static class LocalFeed
         System.IO.Directory.GetFiles(Directory, $"{packageId}.*.nupkg")
             .Single(f => char.IsDigit(Path.GetFileName(f)[(packageId.Length + 1)..][0]));
 
+    /// <summary>The version of this checkout's packages (one <c>Version</c> for the repo), read from the packed FlyMpg.</summary>
+    public static string Version => Path.GetFileNameWithoutExtension(Package("FlyMpg"))["FlyMpg.".Length..];
+
     private static async Task PackAsync()
     {
         var result = await new ProcessRunner("bash")
