@@ -9,6 +9,14 @@ public static class FlyPostgres
     /// <summary>The direct URL, to Postgres itself: <c>migrate</c>, the worker and doctor. Set it with <c>fly secrets set</c>.</summary>
     public const string DirectVariable = "DIRECT_DATABASE_URL";
 
+    /// <summary>
+    /// The key of the direct <see cref="Npgsql.NpgsqlDataSource"/> (<c>[FromKeyedServices(FlyPostgres.DirectDataSourceKey)]</c>),
+    /// for work that needs a session of its own: LISTEN, session advisory locks, prepared statements. It is made on
+    /// first use, with <c>Direct:MaxPoolSize</c> connections per Machine outside the pooler; in the worker it is the
+    /// worker's data source. The FlyMpg analyzers do not report session-scoped SQL on it.
+    /// </summary>
+    public const string DirectDataSourceKey = "flympg:direct";
+
     /// <summary>The configuration section of <see cref="FlyPostgresSettings"/>, e.g. <c>FlyMpg__Pooled__MaxPoolSize=12</c>.</summary>
     public const string SectionName = "FlyMpg";
 }

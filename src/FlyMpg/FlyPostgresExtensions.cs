@@ -34,6 +34,7 @@ public static class FlyPostgresExtensions
         services.AddSingleton<FlyProcess>();
         services.AddSingleton<FlyDataSources>();
         services.AddSingleton(provider => provider.GetRequiredService<FlyDataSources>().ForThisProcess);
+        services.AddKeyedSingleton(FlyPostgres.DirectDataSourceKey, (provider, _) => provider.GetRequiredService<FlyDataSources>().DirectForThisProcess);
         services.AddSingleton(provider => new TransientRetry(settings.MaxRetryCount, provider.GetRequiredService<ILogger<TransientRetry>>()));
         services.AddSingleton(new FlyContextType(typeof(TContext), (provider, configure) =>
         {

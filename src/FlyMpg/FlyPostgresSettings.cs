@@ -16,7 +16,7 @@ public sealed class FlyPostgresSettings
     /// <summary>The web process's connection through PgBouncer (<c>DATABASE_URL</c>).</summary>
     public PooledConnectionSettings Pooled { get; set; } = new();
 
-    /// <summary>Short direct connections of doctor and the EF tools (<c>DIRECT_DATABASE_URL</c>).</summary>
+    /// <summary>Short direct connections (<c>DIRECT_DATABASE_URL</c>): doctor, the EF tools, and the data source keyed <see cref="FlyPostgres.DirectDataSourceKey"/>.</summary>
     public DirectConnectionSettings Direct { get; set; } = new() { MaxPoolSize = 2, CommandTimeout = 15 };
 
     /// <summary><c>migrate</c>'s direct connection: one long statement may use all of a release_command's 5 minutes.</summary>

@@ -80,19 +80,30 @@ public sealed class GeneratedApp
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<GeneratedApp> CreateAsync(string[] args)
+    /// <summary>
+    /// Builds a generated project (perhaps edited by a test) into <c>bin/app</c> with warnings as errors, plus
+    /// <paramref name="buildOptions"/>; the returned app carries the build's result, successful or not.
+    /// </summary>
+    public static async Task<GeneratedApp> BuildAsync(GeneratedProject project, params string[] buildOptions)
     {
         var package = await TemplatePackage.GetAsync();
-        var project = await package.DotNetNewIntoAsync($"apps/{TemplatePackage.ScenarioName(args)}", Scenarios.Template, [.. args, "--no-restore"]);
         var csproj = Directory.GetFiles(project.Directory, "*.csproj").Single();
         var assemblyName = XDocument.Load(csproj).Descendants("AssemblyName").Single().Value;
         var output = Path.Combine(project.Directory, "bin", "app");
 
-        var build = await package.Sandbox.DotNet(project.Directory, "build", "-c", "Release", "-o", output, "-nologo", "-warnaserror", "-p:TreatWarningsAsErrors=true")
+        var build = await package.Sandbox.DotNet(project.Directory, ["build", "-c", "Release", "-o", output, "-nologo", "-warnaserror", "-p:TreatWarningsAsErrors=true", .. buildOptions])
             .WithTimeout(BuildTimeout)
             .RunAsync();
-        build.EnsureSuccess();
         return new GeneratedApp(project, output, assemblyName, build);
+    }
+
+    private static async Task<GeneratedApp> CreateAsync(string[] args)
+    {
+        var package = await TemplatePackage.GetAsync();
+        var project = await package.DotNetNewIntoAsync($"apps/{TemplatePackage.ScenarioName(args)}", Scenarios.Template, [.. args, "--no-restore"]);
+        var app = await BuildAsync(project);
+        app.Build.EnsureSuccess();
+        return app;
     }
 }
 
