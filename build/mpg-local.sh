@@ -10,6 +10,7 @@
 #   mpg-local.sh stop       [--state-dir DIR]
 #   mpg-local.sh sync-auth  [--state-dir DIR]
 #   mpg-local.sh psql       [--state-dir DIR] [--pooled|--direct|--superuser|--admin] [-- PSQL_ARGS...]
+#   mpg-local.sh fault      [--state-dir DIR] postgres-stop-fast|postgres-crash|postgres-start|pooler-restart [--pidfile FILE]
 #
 # start     creates DIR (default: a fresh mktemp -d), initdb, starts Postgres and one PgBouncer,
 #           writes DIR/env and prints the same KEY=VALUE lines on stdout (progress goes to stderr):
@@ -27,6 +28,10 @@
 #           prints PGBOUNCER_PORT DATABASE_URL PGBOUNCER_ADMIN_URL PGBOUNCER_PIDFILE PGBOUNCER_LOG.
 # stop      stops every PgBouncer and the Postgres of DIR, then removes DIR. Idempotent.
 # sync-auth rewrites PgBouncer's auth_file from pg_authid (roles created later) and reloads poolers.
+# fault     what a managed database does now and then, for fault tests: postgres-stop-fast (a clean shutdown:
+#           sessions are terminated with 57P01), postgres-crash (an immediate stop: no shutdown, recovery at the next
+#           start), postgres-start (on the same port, waits until it answers), pooler-restart (stops the PgBouncer of
+#           --pidfile, default the first one, and starts it again on the same port with the same configuration).
 # DIR defaults to $MPG_STATE_DIR for every command but start. Layout: pgdata/, run/ (unix sockets),
 # postgres.log, userlist.txt (auth_file), env, poolers/N/{pgbouncer.ini,policy.ini,pgbouncer.pid,pgbouncer.log,env}.
 # When root, Postgres and PgBouncer run as the postgres user (both refuse root).
@@ -592,6 +597,43 @@ cmd_psql() {
     esac
 }
 
+cmd_fault() {
+    local state_dir="" fault="" pidfile="" ini port
+    while (($#)); do
+        case "$1" in
+            --state-dir) state_dir="${2:?--state-dir needs a value}"; shift 2 ;;
+            --pidfile) pidfile="${2:?--pidfile needs a value}"; shift 2 ;;
+            postgres-stop-fast | postgres-crash | postgres-start | pooler-restart) fault="$1"; shift ;;
+            *) die "fault: unknown argument '$1'" ;;
+        esac
+    done
+    [[ -n "$fault" ]] || die "fault: which one? postgres-stop-fast | postgres-crash | postgres-start | pooler-restart"
+    resolve_state_dir "$state_dir"
+    check_state_dir
+    find_bins || die "binaries not found"
+    case "$fault" in
+        postgres-stop-fast) as_service timeout 40 "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" -m fast -w -t 30 stop >&2 ;;
+        postgres-crash) as_service timeout 40 "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" -m immediate -w -t 30 stop >&2 ;;
+        postgres-start)
+            as_service timeout $((READY_TIMEOUT + 10)) "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" \
+                -l "$STATE_DIR/postgres.log" -w -t "$READY_TIMEOUT" start >&2 || die "PostgreSQL did not start again"
+            wait_until "PostgreSQL to accept connections on port $POSTGRES_PORT" postgres_ready \
+                || die "PostgreSQL started but does not answer 'select 1' on 127.0.0.1:$POSTGRES_PORT"
+            ;;
+        pooler-restart)
+            pidfile="${pidfile:-$STATE_DIR/poolers/0/pgbouncer.pid}"
+            ini="$(dirname "$pidfile")/pgbouncer.ini"
+            [[ -f "$ini" ]] || die "fault: no PgBouncer configuration beside $pidfile"
+            port="$(sed -nE 's/^listen_port = ([0-9]+)$/\1/p' "$ini")"
+            stop_pgbouncer_pidfile "$pidfile"
+            as_service timeout 20 "$PGBOUNCER_BIN" -d "$ini" </dev/null >>"$(dirname "$pidfile")/stderr.log" 2>&1 \
+                || die "PgBouncer did not start again on port $port"
+            wait_until "PgBouncer on port $port" pooler_ready "$port" "$pidfile" || die "PgBouncer restarted but does not serve on port $port"
+            ;;
+    esac
+    log "fault $fault done"
+}
+
 # Internal: stops the stand-in once the owner process (e.g. a test host) has exited, even if it was killed.
 cmd_watchdog() {
     local dir="$1" owner="$2" owner_start="$3"
@@ -618,6 +660,7 @@ main() {
         stop) cmd_stop "$@" ;;
         sync-auth) cmd_sync_auth "$@" ;;
         psql) cmd_psql "$@" ;;
+        fault) cmd_fault "$@" ;;
         __watchdog) cmd_watchdog "$@" ;;
         -h | --help | help) usage ;;
         *) usage; exit 2 ;;

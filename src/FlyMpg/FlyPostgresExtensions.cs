@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using FlyMpg.Doctor;
 using Npgsql;
@@ -14,8 +15,9 @@ public static class FlyPostgresExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TContext"/> (pooled contexts) on one <see cref="NpgsqlDataSource"/> over
-    /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01,
-    /// and a readiness check; the <c>worker</c> command gets the same context over <c>DIRECT_DATABASE_URL</c>, and
+    /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01 but never
+    /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
+    /// serve, and a readiness check; the <c>worker</c> command gets the same context over <c>DIRECT_DATABASE_URL</c>, and
     /// <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync"/>) use the direct URL too.
     /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
     /// </summary>
@@ -46,17 +48,20 @@ public static class FlyPostgresExtensions
         // Contexts are pooled: reused across requests, less allocation per request.
         services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
-            npgsql => npgsql.EnableRetryOnFailure(settings.MaxRetryCount, TransientRetry.MaxDelay, TransientRetry.PgBouncerErrorCodes)));
+            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount))));
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWebMachine, "FlyMpg__Pooled__MaxPoolSize", c => c.Pooled()));
         services.AddSingleton(new PoolInBudget("migrate", BudgetScope.Once, "FlyMpg__Migrate__MaxPoolSize", c => c.Migrate()));
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWorkerMachine, "FlyMpg__Worker__MaxPoolSize", c => c.Worker()));
-        services.AddHealthChecks().AddDbContextCheck<TContext>(tags: [ReadyTag]);
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "database", provider => new DatabaseReadinessCheck(provider.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag], DatabaseReadinessCheck.Timeout));
         return builder;
     }
 
     /// <summary>
     /// Maps <c>/healthz</c>, liveness for Fly's health check (no database: a database outage must not take every
-    /// Machine out of routing), and <c>/readyz</c>, one round trip through the pooled connection (503 when it fails).
+    /// Machine out of routing), and <c>/readyz</c>, one round trip through the pooled connection, not retried
+    /// (503 when it fails or takes longer than a few seconds).
     /// </summary>
     public static IEndpointRouteBuilder MapFlyHealthChecks(this IEndpointRouteBuilder endpoints)
     {

@@ -3,17 +3,12 @@ using Npgsql;
 namespace FlyMpg;
 
 /// <summary>
-/// What is worth retrying behind PgBouncer, in one place: EF Core's retrying strategy is configured from it
-/// (<see cref="FlyPostgresExtensions.AddFlyPostgres"/>), and raw Npgsql reads on hot paths run through <see cref="ReadAsync{T}"/>.
+/// What is worth retrying behind PgBouncer, in one place: EF Core's strategy (<see cref="FlyExecutionStrategy"/>) and raw
+/// Npgsql reads on hot paths (<see cref="ReadAsync{T}"/>) retry Npgsql's transient errors and PgBouncer's own <c>08P01</c>
+/// failures, but never a full pooler (<c>query_wait_timeout</c>) or a full pool: those answer 503 at once.
 /// </summary>
 public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> logger)
 {
-    /// <summary>
-    /// PgBouncer reports its own failures (client_idle_timeout, query_wait_timeout, server conn crashed) as 08P01,
-    /// which Npgsql does not treat as transient: retried as well.
-    /// </summary>
-    public static readonly string[] PgBouncerErrorCodes = [PostgresErrorCodes.ProtocolViolation];
-
     /// <summary>The longest wait between two tries.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
 
@@ -21,8 +16,9 @@ public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> lo
     public int MaxRetryCount { get; } = maxRetryCount;
 
     /// <summary>
-    /// Runs an idempotent read and retries it as EF Core's strategy would: at once (a connection the pooler
-    /// closed has left the pool), then after 1 s, then every <see cref="MaxDelay"/>, at most <see cref="MaxRetryCount"/> times.
+    /// Runs an idempotent read (or a write made idempotent by a key) and retries it as EF Core's strategy would: at once
+    /// (a connection the pooler closed has left the pool), then after 1 s, then every <see cref="MaxDelay"/>, at most
+    /// <see cref="MaxRetryCount"/> times.
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<Task<T>> read)
     {
@@ -32,7 +28,7 @@ public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> lo
             {
                 return await read();
             }
-            catch (NpgsqlException e) when (retries < MaxRetryCount && IsTransient(e))
+            catch (NpgsqlException e) when (retries < MaxRetryCount && ShouldRetry(e, idempotent: true))
             {
                 var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, retries) - 1, MaxDelay.TotalSeconds));
                 logger.LogWarning(e, "A transient error occurred during a read. The read will be retried after {DelayMs} ms (retry {Retry} of {MaxRetryCount}).", delay.TotalMilliseconds, retries + 1, MaxRetryCount);
@@ -41,6 +37,14 @@ public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> lo
         }
     }
 
-    internal static bool IsTransient(NpgsqlException e) =>
-        e.IsTransient || e is PostgresException { SqlState: var sqlState } && PgBouncerErrorCodes.Contains(sqlState);
+    /// <summary>
+    /// Whether a failed operation is worth running again: when it never reached a server; when its outcome is unknown
+    /// only if running it twice does no harm; never when the pooler or the pool is full.
+    /// </summary>
+    internal static bool ShouldRetry(Exception e, bool idempotent) => DatabaseFailure.Classify(e) switch
+    {
+        DatabaseFailureKind.NeverRan => true,
+        DatabaseFailureKind.OutcomeUnknown => idempotent,
+        _ => false,
+    };
 }

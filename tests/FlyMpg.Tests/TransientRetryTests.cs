@@ -66,10 +66,25 @@ public class TransientRetryTests
         var attempts = 0;
 
         var thrown = await Assert.ThrowsAsync<PostgresException>(() => new TransientRetry(maxRetryCount: 1, log).ReadAsync<string>(() =>
-            throw PgBouncerError($"query_wait_timeout #{++attempts}")));
+            throw PgBouncerError($"server conn crashed? #{++attempts}")));
 
         Assert.Equal(2, attempts);
-        Assert.Equal("query_wait_timeout #2", thrown.MessageText);
+        Assert.Equal("server conn crashed? #2", thrown.MessageText);
+    }
+
+    [Fact]
+    public async Task A_full_pooler_is_not_retried_since_a_retry_would_wait_in_the_same_queue_again()
+    {
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<PostgresException>(() => new TransientRetry(maxRetryCount: 3, log).ReadAsync<string>(() =>
+        {
+            attempts++;
+            throw PgBouncerError("query_wait_timeout");
+        }));
+
+        Assert.Equal(1, attempts);
+        Assert.Empty(log.Entries);
     }
 
     private sealed class WarningLog : ILogger<TransientRetry>

@@ -93,14 +93,18 @@ public class LibraryUpdateTests
             File.Copy(Path.Combine(TestPaths.RepoRoot, file), Path.Combine(destination, file));
         }
 
-        var source = Path.Combine(TestPaths.RepoRoot, "src", "FlyMpg");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        // FlyMpg and the analyzers it packs.
+        foreach (var project in new[] { "FlyMpg", "FlyMpg.Analyzers", "FlyMpg.Analyzers.CodeFixes" })
         {
-            var target = Path.Combine(destination, "src", "FlyMpg", Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            var source = Path.Combine(TestPaths.RepoRoot, "src", project);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+                         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                                     && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+            {
+                var target = Path.Combine(destination, "src", project, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
         }
     }
 

@@ -186,6 +186,17 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         return path;
     }
 
+    /// <summary>
+    /// Does what a managed database does now and then (<c>mpg-local.sh fault</c>): <c>postgres-stop-fast</c>,
+    /// <c>postgres-crash</c>, <c>postgres-start</c>, or <c>pooler-restart</c> of <paramref name="pooler"/> (default: the primary one).
+    /// </summary>
+    public async Task FaultAsync(string fault, PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default)
+    {
+        EnsureStarted();
+        string[] arguments = pooler is null ? ["fault", "--state-dir", StateDir, fault] : ["fault", "--state-dir", StateDir, fault, "--pidfile", pooler.PidFile];
+        Succeeded(await Script(arguments).RunAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary><c>SHOW CLIENTS</c> on <paramref name="pooler"/> (default: the primary pooler).</summary>
     public Task<IReadOnlyList<PgBouncerClient>> ShowClientsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
         PgBouncerAdmin.ShowClientsAsync(pooler ?? Pooler, cancellationToken);

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FlyMpg;
+
+/// <summary>
+/// Answers a request that failed because the database or the pooler is unavailable (restart, failover, a full pooler)
+/// with 503 and <c>Retry-After</c>, which clients and Fly's proxy retry; any other failure stays a 500. Needs
+/// <c>app.UseExceptionHandler()</c> and <c>AddProblemDetails()</c>, as in the generated Program.cs.
+/// </summary>
+internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+{
+    private const int RetryAfterSeconds = 2;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var kind = DatabaseFailure.Classify(exception);
+        if (kind == DatabaseFailureKind.NotAnOutage)
+        {
+            return false;
+        }
+
+        // The message names the failure (08P01 query_wait_timeout, Failed to connect to ...), never a password: Npgsql
+        // does not put connection strings in its exception messages.
+        logger.LogWarning("{Method} {Path}: database unavailable ({Kind}), answered 503: {Reason}",
+            httpContext.Request.Method, httpContext.Request.Path, kind, exception.GetBaseException().Message);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The database is unavailable",
+                Detail = kind == DatabaseFailureKind.OutcomeUnknown
+                    ? "The connection to the database broke while the request ran; it may have been applied. Retry with the same Idempotency-Key."
+                    : "The database or its connection pooler is unavailable or full. Retry later.",
+            },
+        });
+    }
+}

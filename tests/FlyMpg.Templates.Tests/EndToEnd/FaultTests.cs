@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using FlyMpg.Templates.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace FlyMpg.Templates.Tests.EndToEnd;
+
+/// <summary>
+/// Faults are normal on a managed database: restarts, failover, pooler restarts, deploys. The generated service, under
+/// concurrent writes through its own PgBouncer (transaction mode, MPG's policy), loses no acknowledged write, applies
+/// none twice, answers an outage with 503 (never a 500, never a hang) and serves again as soon as the pooler does.
+/// </summary>
+[Collection("mpg")]
+public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
+{
+    private const int Clients = 16;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan BeforeFault = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan AfterRecovery = TimeSpan.FromSeconds(2);
+
+    // The first answer after the pooler serves again: the app's pool holds no connection it cannot use for long.
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public Task PgBouncer_KILL_then_RESUME_cuts_statements_off_mid_INSERT() =>
+        RunScenarioAsync("kill", async (pooler, database) =>
+        {
+            await PgBouncerAdmin.QueryAsync(pooler, $"KILL {database}");
+            await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database}");
+        });
+
+    [Fact]
+    public Task PgBouncer_PAUSE_then_RESUME_holds_requests_and_lets_them_through() =>
+        RunScenarioAsync("pause", async (pooler, database) =>
+        {
+            await PgBouncerAdmin.QueryAsync(pooler, $"PAUSE {database}");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database}");
+        });
+
+    [Fact]
+    public Task PgBouncer_RECONNECT_replaces_server_connections_under_load() =>
+        RunScenarioAsync("reconnect", (pooler, database) => PgBouncerAdmin.QueryAsync(pooler, $"RECONNECT {database}"));
+
+    [Fact]
+    public Task PgBouncer_restarting_on_the_same_port_breaks_every_client_connection() =>
+        RunScenarioAsync("pooler_restart", (pooler, _) => mpg.FaultAsync("pooler-restart", pooler));
+
+    [Fact]
+    public Task Postgres_fast_restart_terminates_every_session() =>
+        RunScenarioAsync("pg_restart", async (_, _) =>
+        {
+            await mpg.FaultAsync("postgres-stop-fast");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await mpg.FaultAsync("postgres-start");
+        });
+
+    [Fact]
+    public Task Postgres_crash_and_start_recovers_with_nothing_lost() =>
+        RunScenarioAsync("pg_crash", async (_, _) =>
+        {
+            await mpg.FaultAsync("postgres-crash");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await mpg.FaultAsync("postgres-start");
+        });
+
+    [Fact]
+    public Task Short_server_lifetime_and_idle_timeout_recycle_server_connections_under_load() =>
+        RunScenarioAsync("recycle", (_, _) => Task.Delay(TimeSpan.FromSeconds(4)), "server_lifetime = 1", "server_idle_timeout = 1");
+
+    [Fact]
+    public async Task SIGTERM_under_load_finishes_the_requests_it_accepted_and_exits_0_within_kill_timeout()
+    {
+        var database = await mpg.CreateFreshDatabaseAsync("fault_sigterm");
+        var service = await StartServiceAsync(mpg.Pooler, database);
+        await using (service)
+        {
+            var load = new WriteLoad(service.Http, Clients);
+            using var stop = new CancellationTokenSource();
+            var running = load.RunAsync(RequestTimeout, stop.Token);
+            await Task.Delay(BeforeFault);
+
+            var clock = Stopwatch.StartNew();
+            Signals.Terminate(service.Process.ProcessId);
+            using var killTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // fly.toml's kill_timeout
+            var exited = await service.Process.WaitForExitAsync(killTimeout.Token);
+            var stoppedIn = clock.Elapsed;
+            await stop.CancelAsync();
+            await running;
+
+            var outcome = await load.CheckAsync(() => CountTitlesAsync(database));
+            // After the listener closed, a new request is refused: a client (or Fly's proxy) sends it to another Machine.
+            var dropped = outcome.OtherFailures.Where(f => !f.Contains("Connection refused", StringComparison.Ordinal)).ToList();
+            output.WriteLine(string.Join(Environment.NewLine, outcome.OtherFailures.GroupBy(f => f[(f.IndexOf(':', StringComparison.Ordinal) + 1)..]).Select(g => $"{g.Count()} ×{g.Key}")));
+            var summary = $"SIGTERM: exit {exited.ExitCode} after {stoppedIn.TotalSeconds:F1} s; {outcome}";
+            output.WriteLine(summary);
+            Assert.True(exited.ExitCode == 0, $"{summary}{Environment.NewLine}{service.Output}");
+            Assert.True(outcome.Acknowledged > 0 && outcome.Lost == 0 && outcome.Duplicates == 0 && outcome.ServerErrors == 0, summary);
+            Assert.True(dropped.Count == 0, $"Accepted requests were dropped at shutdown: {string.Join(" | ", dropped.Take(5))}{Environment.NewLine}{summary}");
+        }
+    }
+
+    [Fact]
+    public async Task A_saturated_pooler_is_answered_with_a_fast_503_and_nothing_is_retried_into_its_queue()
+    {
+        // Two server connections, both held by sessions in long transactions; a client waits 2 s in the queue at most.
+        var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile("default_pool_size = 2", "reserve_pool_size = 0", "max_db_connections = 2", "query_wait_timeout = 2"));
+        var database = await mpg.CreateFreshDatabaseAsync("fault_saturated");
+        await using var service = await StartServiceAsync(pooler, database);
+        var holders = await HoldServerConnectionsAsync(pooler, database, count: 2, TimeSpan.FromSeconds(8));
+
+        var clock = Stopwatch.StartNew();
+        using var response = await service.Http.PostAsJsonAsync("/todos", new { title = "into a full pooler" });
+        var waited = clock.Elapsed;
+
+        var body = await response.Content.ReadAsStringAsync();
+        output.WriteLine($"full pooler: {(int)response.StatusCode} after {waited.TotalSeconds:F1} s, Retry-After {response.Headers.RetryAfter}: {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode} {body}{Environment.NewLine}{service.Output}");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(waited < TimeSpan.FromSeconds(4), $"A full pooler took {waited.TotalSeconds:F1} s to answer (query_wait_timeout is 2 s: it was retried into the queue)");
+        await Task.WhenAll(holders);
+    }
+
+    [Fact]
+    public async Task Readyz_says_503_within_seconds_while_Postgres_is_down_and_200_once_it_is_back()
+    {
+        var database = await mpg.CreateFreshDatabaseAsync("fault_readyz");
+        var pooler = await mpg.AddPoolerAsync(mpg.DefaultPolicyIni);
+        await using var service = await StartServiceAsync(pooler, database);
+        try
+        {
+            await mpg.FaultAsync("postgres-stop-fast");
+            var clock = Stopwatch.StartNew();
+            using var down = await service.Http.GetAsync("/readyz");
+            var waited = clock.Elapsed;
+            using var alive = await service.Http.GetAsync("/healthz");
+
+            output.WriteLine($"/readyz with Postgres down: {(int)down.StatusCode} after {waited.TotalSeconds:F1} s; /healthz {(int)alive.StatusCode}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.True(waited < TimeSpan.FromSeconds(4), $"/readyz took {waited.TotalSeconds:F1} s to say 503");
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        }
+        finally
+        {
+            await mpg.FaultAsync("postgres-start");
+        }
+
+        await WaitUntilServedAsync(pooler, database);
+        await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_client_that_retries_a_POST_with_the_same_Idempotency_Key_gets_the_first_answer_and_one_row()
+    {
+        var database = await mpg.CreateFreshDatabaseAsync("fault_idempotency");
+        await using var service = await StartServiceAsync(mpg.Pooler, database);
+
+        async Task<(HttpStatusCode Status, string Body)> PostAsync(string title, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/todos") { Content = JsonContent.Create(new { title }) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await service.Http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var first = await PostAsync("Pay the invoice", "key-1");
+        var again = await PostAsync("Pay the invoice", "key-1");
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync("Ship it", "key-2")));
+        var reused = await PostAsync("Something else", "key-1");
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(first, again);
+        Assert.All(concurrent, answer => Assert.Equal(concurrent[0], answer));
+        Assert.Equal(HttpStatusCode.Created, concurrent[0].Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
+        Assert.Equal(new Dictionary<string, int> { ["Pay the invoice"] = 1, ["Ship it"] = 1 }, await CountTitlesAsync(database));
+    }
+
+    // ---- the scenario runner ----------------------------------------------------------------------------------
+
+    // The service on a pooler of its own (MPG's policy, plus any overrides) under WriteLoad; the fault, then the table.
+    private async Task RunScenarioAsync(string name, Func<PgBouncerPooler, string, Task> fault, params string[] policyOverrides)
+    {
+        var database = await mpg.CreateFreshDatabaseAsync($"fault_{name}");
+        var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile(policyOverrides));
+        await using var service = await StartServiceAsync(pooler, database);
+        var load = new WriteLoad(service.Http, Clients);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(RequestTimeout, stop.Token);
+        TimeSpan servedAgain;
+        try
+        {
+            await Task.Delay(BeforeFault);
+            var faultAt = load.Now;
+            await fault(pooler, database.Name);
+            await WaitUntilServedAsync(pooler, database);
+            servedAgain = load.Now;
+            output.WriteLine($"{name}: fault at {faultAt.TotalSeconds:F1} s, the pooler serves again at {servedAgain.TotalSeconds:F1} s");
+            await Task.Delay(AfterRecovery);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+            await WaitUntilServedAsync(mpg.Pooler, database); // the shared pooler too, for the next test
+        }
+
+        var outcome = await load.CheckAsync(() => CountTitlesAsync(database));
+        var recovery = load.FirstWriteAfter(servedAgain);
+        var summary = $"{name}: {outcome}; first write {(recovery is { } r ? $"{r.TotalSeconds:F2} s" : "never")} after the pooler served again";
+        output.WriteLine(summary);
+        var context = $"{summary}{Environment.NewLine}{service.Output}";
+        Assert.True(outcome.Acknowledged > 0, $"No write was acknowledged: {context}");
+        Assert.True(outcome.Lost == 0, $"Acknowledged writes were lost: {context}");
+        Assert.True(outcome.Duplicates == 0, $"Writes were applied twice: {context}");
+        Assert.True(outcome.ServerErrors == 0 && outcome.OtherFailures.Count == 0, $"The outage was answered with something other than 503: {context}");
+        Assert.True(recovery is { } first && first < RecoveryBound, $"The service did not write again within {RecoveryBound.TotalSeconds} s of the pooler serving: {context}");
+        Assert.DoesNotContain(mpg.Password, service.Output);
+    }
+
+    private async Task<RunningService> StartServiceAsync(PgBouncerPooler pooler, FreshDatabase database)
+    {
+        var app = await GeneratedApp.GetAsync();
+        (await app.Command("migrate").WithEnvironment("DIRECT_DATABASE_URL", database.DirectUrl).Masking(mpg.Password).RunAsync()).EnsureSuccess();
+        return await app.StartWebAsync(new Dictionary<string, string>
+        {
+            ["DATABASE_URL"] = pooler.UrlFor(database.Name),
+            ["DIRECT_DATABASE_URL"] = database.DirectUrl,
+        });
+    }
+
+    // Polls SELECT 1 through the pooler on a fresh connection until it answers (bounded): "the pooler serves again".
+    private static async Task WaitUntilServedAsync(PgBouncerPooler pooler, FreshDatabase database)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(MpgStandIn.ConnectionStringFromUrl(pooler.UrlFor(database.Name)).ConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Exception? last = null;
+        while (!deadline.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(deadline.Token);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(deadline.Token);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or OperationCanceledException && !deadline.IsCancellationRequested)
+            {
+                last = e;
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }
+
+        throw new TimeoutException($"{pooler} did not serve {database} within 60 s: {last?.Message}");
+    }
+
+    // Sessions that each hold one of the pooler's server connections in an open transaction for a while.
+    private static async Task<Task[]> HoldServerConnectionsAsync(PgBouncerPooler pooler, FreshDatabase database, int count, TimeSpan hold)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(MpgStandIn.ConnectionStringFromUrl(pooler.UrlFor(database.Name)).ConnectionString) { Pooling = false }.ConnectionString;
+        var holding = new List<Task>();
+        var started = new List<TaskCompletionSource>();
+        for (var i = 0; i < count; i++)
+        {
+            var begun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            started.Add(begun);
+            holding.Add(Task.Run(async () =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using (var first = new NpgsqlCommand("SELECT 1", connection, transaction))
+                {
+                    await first.ExecuteScalarAsync();
+                }
+
+                begun.SetResult();
+                await using var sleep = new NpgsqlCommand($"SELECT pg_sleep({hold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)})", connection, transaction);
+                await sleep.ExecuteScalarAsync();
+            }));
+        }
+
+        await Task.WhenAll(started.Select(s => s.Task)).WaitAsync(TimeSpan.FromSeconds(30));
+        return [.. holding];
+    }
+
+    private async Task<IReadOnlyDictionary<string, int>> CountTitlesAsync(FreshDatabase database)
+    {
+        await using var direct = mpg.CreateDirectDataSource(database.Name);
+        await using var command = direct.CreateCommand("SELECT title, count(*)::int FROM todos GROUP BY title");
+        await using var reader = await command.ExecuteReaderAsync();
+        var titles = new Dictionary<string, int>();
+        while (await reader.ReadAsync())
+        {
+            titles[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return titles;
+    }
+}
