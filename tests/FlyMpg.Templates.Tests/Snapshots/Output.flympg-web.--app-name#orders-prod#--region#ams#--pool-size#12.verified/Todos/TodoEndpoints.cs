@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Orders.Database;
 using FlyMpg;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,18 +27,36 @@ public static class TodoEndpoints
         todos.MapGet("/{id:int}", async Task<IResult> (NpgsqlDataSource pooled, TransientRetry retry, int id) =>
             await retry.ReadAsync(() => FindTodoAsync(pooled, id)) is { } todo ? TypedResults.Ok(todo) : TypedResults.NotFound());
 
-        todos.MapPost("/", async Task<IResult> (AppDbContext db, TodoInput input) =>
+        // A client that retries a POST (after a timeout or a 503) sends the same Idempotency-Key and gets the first
+        // answer: the key is stored with the todo under a unique index, so the todo is written once. The database's
+        // retries never run a write twice (FlyMpg's TransientRetry): a write cut off mid-statement answers 503.
+        todos.MapPost("/", async Task<IResult> (AppDbContext db, TodoInput input, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey) =>
         {
-            if (Validate(input) is { } problem)
+            if ((Validate(input) ?? ValidateKey(idempotencyKey)) is { } problem)
             {
                 return problem;
             }
 
+            if (idempotencyKey is not null && await FindByKeyAsync(db, idempotencyKey) is { } earlier)
+            {
+                return FirstAnswer(earlier, input);
+            }
+
             // Postgres keeps microseconds: truncate, so this response equals what a later GET returns.
             var now = DateTimeOffset.UtcNow;
-            var todo = new Todo { Title = input.Title!.Trim(), Done = input.Done ?? false, CreatedAt = now.AddTicks(-(now.Ticks % 10)) };
+            var todo = new Todo { Title = input.Title!.Trim(), Done = input.Done ?? false, CreatedAt = now.AddTicks(-(now.Ticks % 10)), IdempotencyKey = idempotencyKey };
             db.Todos.Add(todo);
-            await db.SaveChangesAsync();
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateException e) when (idempotencyKey is not null && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // The same key in two requests at once: the other one wrote it.
+                db.ChangeTracker.Clear();
+                return FirstAnswer((await FindByKeyAsync(db, idempotencyKey))!, input);
+            }
+
             return TypedResults.Created($"/todos/{todo.Id}", todo);
         });
 
@@ -78,6 +97,23 @@ public static class TodoEndpoints
             ? new Todo { Id = reader.GetInt32(0), Title = reader.GetString(1), Done = reader.GetBoolean(2), CreatedAt = reader.GetFieldValue<DateTimeOffset>(3) }
             : null;
     }
+
+    private static Task<Todo?> FindByKeyAsync(AppDbContext db, string idempotencyKey) =>
+        db.Todos.AsNoTracking().FirstOrDefaultAsync(t => t.IdempotencyKey == idempotencyKey);
+
+    // The answer the first request with this key got, if this is the same request; a key is not reused for another.
+    private static IResult FirstAnswer(Todo earlier, TodoInput input) =>
+        earlier.Title == input.Title!.Trim() && earlier.Done == (input.Done ?? false)
+            ? TypedResults.Created($"/todos/{earlier.Id}", earlier)
+            : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                detail: "This Idempotency-Key was sent with another todo; use a new key for a new request.");
+
+    private static ValidationProblem? ValidateKey(string? idempotencyKey) => idempotencyKey switch
+    {
+        null => null,
+        { Length: 0 or > Todo.MaxIdempotencyKeyLength } => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"An Idempotency-Key has 1 to {Todo.MaxIdempotencyKeyLength} characters."] }),
+        _ => null,
+    };
 
     private static ValidationProblem? Validate(TodoInput input) => input.Title?.Trim() switch
     {

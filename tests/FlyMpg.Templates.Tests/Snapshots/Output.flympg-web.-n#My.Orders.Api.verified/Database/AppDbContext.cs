@@ -22,6 +22,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             todo.Property(t => t.Title).HasColumnName("title").HasMaxLength(Todo.MaxTitleLength);
             todo.Property(t => t.Done).HasColumnName("done");
             todo.Property(t => t.CreatedAt).HasColumnName("created_at");
+            todo.Property(t => t.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(Todo.MaxIdempotencyKeyLength);
+            todo.HasIndex(t => t.IdempotencyKey).IsUnique();
         });
     }
 }

@@ -39,6 +39,11 @@ namespace _3dPrint.Database.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("done");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -46,6 +51,9 @@ namespace _3dPrint.Database.Migrations
                         .HasColumnName("title");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
 
                     b.ToTable("todos", (string)null);
                 });

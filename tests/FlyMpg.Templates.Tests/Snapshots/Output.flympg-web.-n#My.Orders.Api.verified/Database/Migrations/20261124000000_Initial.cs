@@ -20,12 +20,19 @@ namespace My.Orders.Api.Database.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     done = table.Column<bool>(type: "boolean", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_todos", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_todos_idempotency_key",
+                table: "todos",
+                column: "idempotency_key",
+                unique: true);
         }
 
         /// <inheritdoc />

@@ -42,6 +42,11 @@ namespace Orders.Database.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("done");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -49,6 +54,9 @@ namespace Orders.Database.Migrations
                         .HasColumnName("title");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
 
                     b.ToTable("todos", (string)null);
                 });
