@@ -21,10 +21,9 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemD
             return false;
         }
 
-        // The message names the failure (08P01 query_wait_timeout, Failed to connect to ...), never a password: Npgsql
-        // does not put connection strings in its exception messages.
-        logger.LogWarning("{Method} {Path}: database unavailable ({Kind}), answered 503: {Reason}",
-            httpContext.Request.Method, httpContext.Request.Path, kind, exception.GetBaseException().Message);
+        // The exception names the failure (08P01: query_wait_timeout, Failed to connect to ...), never a password:
+        // Npgsql puts no connection string in its exceptions.
+        logger.LogWarning(exception, "{Method} {Path}: database unavailable ({Kind}), answered 503", httpContext.Request.Method, httpContext.Request.Path, kind);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

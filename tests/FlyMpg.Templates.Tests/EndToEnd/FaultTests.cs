@@ -23,6 +23,9 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
     // The first answer after the pooler serves again: the app's pool holds no connection it cannot use for long.
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(1);
 
+    // The service of the running scenario, for faults that act on it.
+    private RunningService? _service;
+
     [Fact]
     public Task PgBouncer_KILL_then_RESUME_cuts_statements_off_mid_INSERT() =>
         RunScenarioAsync("kill", async (pooler, database) =>
@@ -103,6 +106,65 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     [Fact]
+    public Task A_service_stalled_beyond_client_idle_timeout_goes_on_with_the_connections_the_pooler_closed() =>
+        RunScenarioAsync("stall", async (_, _) =>
+        {
+            Signals.Stop(_service!.Process.ProcessId);
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(4)); // twice the pooler's client_idle_timeout
+            }
+            finally
+            {
+                Signals.Continue(_service.Process.ProcessId);
+            }
+        }, "client_idle_timeout = 2");
+
+    [Fact]
+    public async Task Postgres_down_when_the_service_starts_is_503_until_it_is_up_then_writes_succeed()
+    {
+        var database = await mpg.CreateFreshDatabaseAsync("fault_down_at_start");
+        var pooler = await mpg.AddPoolerAsync(mpg.DefaultPolicyIni);
+        var app = await GeneratedApp.GetAsync();
+        (await app.Command("migrate").WithEnvironment("DIRECT_DATABASE_URL", database.DirectUrl).Masking(mpg.Password).RunAsync()).EnsureSuccess();
+        await mpg.FaultAsync("postgres-stop-fast");
+        RunningService service;
+        try
+        {
+            service = await app.StartWebAliveAsync(new Dictionary<string, string>
+            {
+                ["DATABASE_URL"] = pooler.UrlFor(database.Name),
+                ["DIRECT_DATABASE_URL"] = database.DirectUrl,
+            });
+        }
+        catch
+        {
+            await mpg.FaultAsync("postgres-start");
+            throw;
+        }
+
+        await using (service)
+        {
+            var clock = Stopwatch.StartNew();
+            using var ready = await service.Http.GetAsync("/readyz");
+            using var write = await service.Http.PostAsJsonAsync("/todos", new { title = "while Postgres is down" });
+            var answeredIn = clock.Elapsed;
+            await mpg.FaultAsync("postgres-start");
+            await mpg.WaitUntilServedAsync(pooler, database);
+            await mpg.WaitUntilServedAsync(mpg.Pooler, database);
+            var servedAgain = Stopwatch.StartNew();
+            using var after = await service.Http.PostAsJsonAsync("/todos", new { title = "once Postgres is up" });
+
+            var summary = $"down at start: /readyz {(int)ready.StatusCode}, POST {(int)write.StatusCode} (both in {answeredIn.TotalSeconds:F1} s); once up, POST {(int)after.StatusCode} in {servedAgain.Elapsed.TotalSeconds:F2} s";
+            output.WriteLine(summary);
+            var context = $"{summary}{Environment.NewLine}{service.Output}";
+            Assert.True(ready.StatusCode == HttpStatusCode.ServiceUnavailable && write.StatusCode == HttpStatusCode.ServiceUnavailable, context);
+            Assert.True(answeredIn < RequestTimeout, $"The outage took too long to answer: {context}");
+            Assert.True(after.StatusCode == HttpStatusCode.Created && servedAgain.Elapsed < RecoveryBound, context);
+        }
+    }
+
+    [Fact]
     public async Task A_saturated_pooler_is_answered_with_a_fast_503_and_nothing_is_retried_into_its_queue()
     {
         // Two server connections, both held by sessions in long transactions; a client waits 2 s in the queue at most.
@@ -148,7 +210,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             await mpg.FaultAsync("postgres-start");
         }
 
-        await WaitUntilServedAsync(pooler, database);
+        await mpg.WaitUntilServedAsync(pooler, database);
         await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -186,7 +248,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
     {
         var database = await mpg.CreateFreshDatabaseAsync($"fault_{name}");
         var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile(policyOverrides));
-        await using var service = await StartServiceAsync(pooler, database);
+        await using var service = _service = await StartServiceAsync(pooler, database);
         var load = new WriteLoad(service.Http, Clients);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(RequestTimeout, stop.Token);
@@ -196,7 +258,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             await Task.Delay(BeforeFault);
             var faultAt = load.Now;
             await fault(pooler, database.Name);
-            await WaitUntilServedAsync(pooler, database);
+            await mpg.WaitUntilServedAsync(pooler, database);
             servedAgain = load.Now;
             output.WriteLine($"{name}: fault at {faultAt.TotalSeconds:F1} s, the pooler serves again at {servedAgain.TotalSeconds:F1} s");
             await Task.Delay(AfterRecovery);
@@ -205,7 +267,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         {
             await stop.CancelAsync();
             await running;
-            await WaitUntilServedAsync(mpg.Pooler, database); // the shared pooler too, for the next test
+            await mpg.WaitUntilServedAsync(mpg.Pooler, database); // the shared pooler too, for the next test
         }
 
         var outcome = await load.CheckAsync(() => CountTitlesAsync(database));
@@ -230,32 +292,6 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             ["DATABASE_URL"] = pooler.UrlFor(database.Name),
             ["DIRECT_DATABASE_URL"] = database.DirectUrl,
         });
-    }
-
-    // Polls SELECT 1 through the pooler on a fresh connection until it answers (bounded): "the pooler serves again".
-    private static async Task WaitUntilServedAsync(PgBouncerPooler pooler, FreshDatabase database)
-    {
-        var connectionString = new NpgsqlConnectionStringBuilder(MpgStandIn.ConnectionStringFromUrl(pooler.UrlFor(database.Name)).ConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Exception? last = null;
-        while (!deadline.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(deadline.Token);
-                await using var command = new NpgsqlCommand("SELECT 1", connection);
-                await command.ExecuteScalarAsync(deadline.Token);
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or OperationCanceledException && !deadline.IsCancellationRequested)
-            {
-                last = e;
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }
-
-        throw new TimeoutException($"{pooler} did not serve {database} within 60 s: {last?.Message}");
     }
 
     // Sessions that each hold one of the pooler's server connections in an open transaction for a while.

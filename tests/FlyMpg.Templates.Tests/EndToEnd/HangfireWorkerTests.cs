@@ -162,6 +162,57 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_Postgres_restart_while_the_worker_runs_jobs_completes_every_job_with_its_effect_once()
+    {
+        const int jobCount = WorkerCount + 2;
+        var settings = new Dictionary<string, string>
+        {
+            ["Jobs__SampleWorkSeconds"] = "3",
+            ["FlyMpg__Hangfire__InvisibilityTimeoutSeconds"] = "10",
+        };
+        await using var jobs = await JobsHarness.StartAsync(mpg, "spec_jobs_pg_restart");
+        await jobs.StartWorkerAsync("spec-worker-1", settings);
+        var enqueued = new List<int>();
+        for (var i = 0; i < jobCount; i++)
+        {
+            var todo = await jobs.CreateTodoAsync($"survives a Postgres restart #{i}");
+            await jobs.EnqueueCompleteAsync(todo);
+            enqueued.Add(todo);
+        }
+
+        await Poll.UntilAsync(
+            $"{WorkerCount} jobs to be Processing",
+            async () => (await jobs.StatesAsync()).Count(s => s.Value == "Processing"),
+            processing => processing == WorkerCount,
+            TimeSpan.FromSeconds(20),
+            processing => $"{processing} Processing{Environment.NewLine}{jobs.Context()}");
+        await mpg.FaultAsync("postgres-stop-fast");
+        jobs.Mark("Postgres stopped mid-job");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await mpg.FaultAsync("postgres-start");
+        await mpg.WaitUntilServedAsync(mpg.Pooler, jobs.Database);
+        jobs.Direct.Clear(); // this spec's own connections were terminated too
+        jobs.Superuser.Clear();
+        jobs.Mark("Postgres started");
+
+        await Poll.UntilAsync(
+            $"all {jobCount} jobs to succeed after the restart",
+            jobs.StatesAsync,
+            s => s.Count(j => j.Value == "Succeeded") == jobCount,
+            TimeSpan.FromSeconds(60),
+            s => $"{string.Join(", ", s.Select(j => $"{j.Key}={j.Value}"))}{Environment.NewLine}{jobs.Context()}",
+            TimeSpan.FromMilliseconds(250));
+        jobs.Mark("all Succeeded");
+
+        var effects = await jobs.EffectsAsync();
+        Assert.True(
+            enqueued.All(todo => effects.GetValueOrDefault(todo) == 1),
+            $"Effects per todo (exactly one each expected): {string.Join(", ", enqueued.Select(t => $"{t}={effects.GetValueOrDefault(t)}"))}{Environment.NewLine}{jobs.Context()}");
+        jobs.AssertNoPasswordPrinted();
+        output.WriteLine($"Postgres fast restart with {WorkerCount} of {jobCount} jobs Processing: every job Succeeded, each todo updated once; {jobs.Timeline}");
+    }
+
+    [Fact]
     public async Task A_busy_worker_never_holds_more_PostgreSQL_connections_than_its_pool()
     {
         const int jobCount = 12;

@@ -53,7 +53,14 @@ public sealed class GeneratedApp
             .WithTimeout(TimeSpan.FromMinutes(2));
 
     /// <summary>Starts the web API on a free loopback port and waits until <c>/readyz</c> answers 200.</summary>
-    public async Task<RunningService> StartWebAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public Task<RunningService> StartWebAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartAsync(environment, "/readyz", args);
+
+    /// <summary>Starts the web API and waits until <c>/healthz</c> answers 200: alive, whether or not its database is.</summary>
+    public Task<RunningService> StartWebAliveAsync(IReadOnlyDictionary<string, string> environment) =>
+        StartAsync(environment, "/healthz", []);
+
+    private async Task<RunningService> StartAsync(IReadOnlyDictionary<string, string> environment, string readyPath, string[] args)
     {
         var port = FreeTcpPort();
         var process = Command([.. args, "--urls", $"http://127.0.0.1:{port}"])
@@ -63,7 +70,7 @@ public sealed class GeneratedApp
         var service = new RunningService(process, new Uri($"http://127.0.0.1:{port}"));
         try
         {
-            await service.WaitUntilReadyAsync(ReadyTimeout);
+            await service.WaitUntilReadyAsync(ReadyTimeout, readyPath);
             return service;
         }
         catch
@@ -117,7 +124,8 @@ public sealed class RunningService(RunningProcess process, Uri baseAddress) : IA
     /// <summary>Output so far, for failure messages.</summary>
     public string Output => $"stdout:{Environment.NewLine}{Process.StdOut}{Environment.NewLine}stderr:{Environment.NewLine}{Process.StdErr}";
 
-    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    /// <summary>Polls <paramref name="path"/> until it answers 200, the process exits, or <paramref name="timeout"/> passes.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout, string path = "/readyz")
     {
         using var deadline = new CancellationTokenSource(timeout);
         string last = "no answer yet";
@@ -125,12 +133,12 @@ public sealed class RunningService(RunningProcess process, Uri baseAddress) : IA
         {
             if (Process.HasExited)
             {
-                throw new InvalidOperationException($"{Process.CommandLine} exited before /readyz answered.{Environment.NewLine}{Output}");
+                throw new InvalidOperationException($"{Process.CommandLine} exited before {path} answered.{Environment.NewLine}{Output}");
             }
 
             try
             {
-                using var response = await Http.GetAsync("/readyz", deadline.Token);
+                using var response = await Http.GetAsync(path, deadline.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -146,7 +154,7 @@ public sealed class RunningService(RunningProcess process, Uri baseAddress) : IA
             await Task.Delay(100, CancellationToken.None);
         }
 
-        throw new TimeoutException($"{Process.CommandLine}: /readyz did not answer 200 within {timeout} (last: {last}).{Environment.NewLine}{Output}");
+        throw new TimeoutException($"{Process.CommandLine}: {path} did not answer 200 within {timeout} (last: {last}).{Environment.NewLine}{Output}");
     }
 
     public async ValueTask DisposeAsync()

@@ -197,6 +197,32 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         Succeeded(await Script(arguments).RunAsync(cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Polls <c>SELECT 1</c> through <paramref name="pooler"/> on fresh connections until it answers (60 s at most): "the pooler serves again".</summary>
+    public async Task WaitUntilServedAsync(PgBouncerPooler pooler, FreshDatabase database)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionStringFromUrl(pooler.UrlFor(database.Name)).ConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Exception? last = null;
+        while (!deadline.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(deadline.Token);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(deadline.Token);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or OperationCanceledException && !deadline.IsCancellationRequested)
+            {
+                last = e;
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }
+
+        throw new TimeoutException($"{pooler} did not serve {database} within 60 s: {last?.Message}");
+    }
+
     /// <summary><c>SHOW CLIENTS</c> on <paramref name="pooler"/> (default: the primary pooler).</summary>
     public Task<IReadOnlyList<PgBouncerClient>> ShowClientsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
         PgBouncerAdmin.ShowClientsAsync(pooler ?? Pooler, cancellationToken);
