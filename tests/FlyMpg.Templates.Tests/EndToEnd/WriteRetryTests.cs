@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using FlyMpg.Templates.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace FlyMpg.Templates.Tests.EndToEnd;
+
+/// <summary>
+/// A connection PgBouncer cuts off mid-INSERT (<c>KILL</c>: <c>08P01 database removed</c>) leaves the INSERT's
+/// outcome unknown: it may have been committed. EF Core's stock retrying strategy with PgBouncer's <c>08P01</c> added,
+/// as services usually configure it, runs the INSERT again and writes rows twice; FlyMpg's strategy, under the same
+/// load and the same faults, never does (the request gets a 503 and the client retries with its key).
+/// </summary>
+[Collection("mpg")]
+public sealed class WriteRetryTests(MpgStandIn mpg, ITestOutputHelper output)
+{
+    private const int Writers = 32;
+    private const int MaxFaults = 10;
+
+    [Fact]
+    public async Task EF_Core_stock_retries_with_08P01_write_rows_twice_when_PgBouncer_cuts_INSERTs_off()
+    {
+        var (pooler, database) = await PrepareAsync("spec_retry_stock");
+        await using var dataSource = NpgsqlDataSource.Create(ServiceConnections(pooler, database).Pooled());
+        await using var services = new ServiceCollection()
+            .AddDbContext<WriteContext>(options => options.UseNpgsql(
+                dataSource, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromSeconds(2), [PostgresErrorCodes.ProtocolViolation])))
+            .BuildServiceProvider();
+
+        var run = await WriteUnderKillsAsync(pooler, database, services, stopAtFirstDuplicate: true);
+
+        output.WriteLine($"stock EF retries + 08P01: {run}");
+        Assert.True(run.Duplicates > 0, $"No row was written twice in {MaxFaults} KILLs: the trap was not sprung. {run}");
+    }
+
+    [Fact]
+    public async Task FlyMpg_retries_write_each_row_at_most_once_under_the_same_faults()
+    {
+        var (pooler, database) = await PrepareAsync("spec_retry_flympg");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["DATABASE_URL"] = pooler.UrlFor(database.Name), ["FLY_APP_NAME"] = "spec-retry" });
+        builder.AddFlyPostgres<WriteContext>();
+        await using var services = builder.Services.BuildServiceProvider();
+
+        var run = await WriteUnderKillsAsync(pooler, database, services, stopAtFirstDuplicate: false);
+
+        output.WriteLine($"FlyMpg: {run}");
+        Assert.True(run.CutOff > 0, $"No write failed: the faults did not land mid-INSERT. {run}");
+        Assert.True(run.Duplicates == 0 && run.Lost == 0, run.ToString());
+    }
+
+    private async Task<(PgBouncerPooler Pooler, FreshDatabase Database)> PrepareAsync(string name)
+    {
+        var database = await mpg.CreateFreshDatabaseAsync(name);
+        await using (var direct = mpg.CreateDirectDataSource(database.Name))
+        {
+            await using var create = direct.CreateCommand("CREATE TABLE rows (id serial PRIMARY KEY, title text NOT NULL)");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return (await mpg.AddPoolerAsync(mpg.DefaultPolicyIni), database);
+    }
+
+    private static FlyPostgresConnections ServiceConnections(PgBouncerPooler pooler, FreshDatabase database) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DATABASE_URL"] = pooler.UrlFor(database.Name) }).Build(), new FlyPostgresSettings());
+
+    // Writers insert rows with unique titles while the pooler KILLs the database's connections once a second, up to
+    // MaxFaults times; then the table is compared with what SaveChanges acknowledged.
+    private async Task<RetryRun> WriteUnderKillsAsync(PgBouncerPooler pooler, FreshDatabase database, IServiceProvider services, bool stopAtFirstDuplicate)
+    {
+        var acknowledged = new ConcurrentBag<string>();
+        var cutOff = 0;
+        var sequence = 0;
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var title = $"row {Interlocked.Increment(ref sequence)}";
+                await using var scope = services.CreateAsyncScope();
+                var context = scope.ServiceProvider.GetRequiredService<WriteContext>();
+                context.Rows.Add(new WriteRow { Title = title });
+                try
+                {
+                    await context.SaveChangesAsync();
+                    acknowledged.Add(title);
+                }
+                catch (Exception e) when (e is DbUpdateException or NpgsqlException or InvalidOperationException)
+                {
+                    Interlocked.Increment(ref cutOff);
+                }
+            }
+        })).ToList();
+
+        var faults = 0;
+        var duplicates = 0;
+        try
+        {
+            while (faults < MaxFaults && !(stopAtFirstDuplicate && duplicates > 0))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                await PgBouncerAdmin.QueryAsync(pooler, $"KILL {database.Name}");
+                await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database.Name}");
+                faults++;
+                duplicates = (await CountTitlesAsync(database)).Values.Sum(count => count - 1);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var rows = await CountTitlesAsync(database);
+        return new RetryRun(faults, acknowledged.Count, cutOff, rows.Values.Sum(count => count - 1), acknowledged.Count(title => !rows.ContainsKey(title)));
+    }
+
+    private async Task<Dictionary<string, int>> CountTitlesAsync(FreshDatabase database)
+    {
+        await using var direct = mpg.CreateDirectDataSource(database.Name);
+        await using var command = direct.CreateCommand("SELECT title, count(*)::int FROM rows GROUP BY title");
+        await using var reader = await command.ExecuteReaderAsync();
+        var titles = new Dictionary<string, int>();
+        while (await reader.ReadAsync())
+        {
+            titles[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return titles;
+    }
+
+    private sealed record RetryRun(int Faults, int Acknowledged, int CutOff, int Duplicates, int Lost)
+    {
+        public override string ToString() =>
+            $"{Faults} KILLs under {Writers} writers: {Acknowledged} rows acknowledged, {CutOff} writes failed, {Duplicates} rows written twice, {Lost} acknowledged rows missing";
+    }
+}
