@@ -195,7 +195,11 @@ public partial class TemplateConfigTests
             var defaultValue = Str(symbol, "defaultValue");
             if (defaultValue is null)
             {
-                problems.Add($"{name}: no defaultValue");
+                // A required choice (the range guards) has no default on purpose: a default would satisfy the requirement.
+                if (Str(symbol, "isRequired") is null or "false")
+                {
+                    problems.Add($"{name}: no defaultValue");
+                }
             }
             else
             {
