@@ -14,7 +14,9 @@ using FlyMpg.Hangfire;
 #if (UseHangfire)
 //   dotnet Company.Service1.dll worker    runs background jobs over DIRECT_DATABASE_URL: fly.toml's worker process
 #endif
-var builder = WebApplication.CreateSlimBuilder(args);
+// Configuration (appsettings.json) is read from the app's own folder, whatever the working directory:
+// `fly ssh console -C` starts commands in /, not in the image's WORKDIR.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Add services to the container.
 // AppDbContext through PgBouncer (DATABASE_URL) in the web process, straight to Postgres (DIRECT_DATABASE_URL)

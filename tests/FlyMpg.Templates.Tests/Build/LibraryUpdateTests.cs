@@ -87,7 +87,8 @@ public class LibraryUpdateTests
 
     private static void CopyLibrarySources(string destination)
     {
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props" })
+        // Directory.Build.props packs the root LICENSE into every package.
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "LICENSE" })
         {
             Directory.CreateDirectory(destination);
             File.Copy(Path.Combine(TestPaths.RepoRoot, file), Path.Combine(destination, file));

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using FlyMpg.Templates.Tests.Infrastructure;
 
 namespace FlyMpg.Templates.Tests.Build;
@@ -33,6 +35,58 @@ public class PackageTests
         var fromCheckout = await GeneratedApp.GetAsync();
 
         Assert.Equal(RelativeFiles(fromCheckout.Project.Directory), RelativeFiles(fromPackage));
+    }
+
+    [Theory]
+    [InlineData("FlyMpg")]
+    [InlineData("FlyMpg.Hangfire")]
+    [InlineData("FlyMpg.Templates")]
+    public async Task Each_package_has_what_a_package_page_needs(string packageId)
+    {
+        await LocalFeed.EnsurePackedAsync();
+        using var zip = ZipFile.OpenRead(LocalFeed.Package(packageId));
+        var metadata = Nuspec(zip).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string? Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+        XElement? Element(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name);
+
+        Assert.Equal("MIT", Field("license"));
+        Assert.Equal("expression", (string?)Element("license")?.Attribute("type"));
+        Assert.Equal("https://github.com/flympg/flympg", Field("projectUrl"));
+        Assert.Equal("https://github.com/flympg/flympg", (string?)Element("repository")?.Attribute("url"));
+        Assert.Equal("git", (string?)Element("repository")?.Attribute("type"));
+        Assert.Equal("README.md", Field("readme"));
+        Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "LICENSE")), Read(zip, "LICENSE"));
+        Assert.Contains("MIT License", Read(zip, "LICENSE"));
+    }
+
+    [Fact]
+    public async Task The_template_package_readme_is_its_own_with_only_absolute_links()
+    {
+        await LocalFeed.EnsurePackedAsync();
+        using var zip = ZipFile.OpenRead(LocalFeed.Package("FlyMpg.Templates"));
+
+        var readme = Read(zip, "README.md");
+
+        Assert.NotEqual(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md")), readme);
+        Assert.Contains("dotnet new install FlyMpg.Templates", readme);
+        Assert.Contains("dotnet new uninstall FlyMpg.Templates", readme);
+        Assert.DoesNotContain("build/", readme);
+        var relativeLinks = Regex.Matches(readme, @"\]\((?<target>[^)]+)\)").Select(m => m.Groups["target"].Value).Where(t => !t.StartsWith("https://", StringComparison.Ordinal)).ToList();
+        Assert.True(relativeLinks.Count == 0, $"links that break on a package page: {string.Join(", ", relativeLinks)}");
+    }
+
+    private static XDocument Nuspec(ZipArchive zip)
+    {
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/')).Open();
+        return XDocument.Load(stream);
+    }
+
+    private static string Read(ZipArchive zip, string entryName)
+    {
+        var entry = zip.GetEntry(entryName);
+        Assert.True(entry is not null, $"the package has no {entryName}; it has: {string.Join(", ", zip.Entries.Select(e => e.FullName).Where(n => !n.Contains('/')))}");
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
     }
 
     private static List<string> RelativeFiles(string directory) =>

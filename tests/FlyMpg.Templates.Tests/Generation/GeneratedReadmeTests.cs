@@ -24,6 +24,22 @@ public partial class GeneratedReadmeTests
             $"README.md names `{file}`, which the template did not generate. Generated: {string.Join(", ", project.Files())}"));
     }
 
+    // `fly ssh console -C` starts its command in /, not in the image's WORKDIR (superfly/flyctl #1220, #1597).
+    [Theory]
+    [MemberData(nameof(Scenarios.AllAsTheoryData), MemberType = typeof(Scenarios))]
+    public async Task Every_fly_ssh_command_gives_the_app_by_its_path_in_the_image(string[] args)
+    {
+        var project = await GeneratedOutput.GetAsync(args);
+        var readme = File.ReadAllText(project.File("README.md"));
+        var workdir = RuntimeWorkdir().Match(File.ReadAllText(project.File("Dockerfile"))).Groups["workdir"].Value;
+
+        var sshCommands = FlySshCommand().Matches(readme).Select(m => m.Groups["command"].Value).ToList();
+
+        Assert.Equal("/app", workdir);
+        Assert.NotEmpty(sshCommands);
+        Assert.All(sshCommands, command => Assert.StartsWith($"dotnet {workdir}/", command));
+    }
+
     [Theory]
     [MemberData(nameof(Scenarios.AllAsTheoryData), MemberType = typeof(Scenarios))]
     public async Task Every_command_the_README_runs_is_an_entrypoint_of_the_app(string[] args)
@@ -64,8 +80,15 @@ public partial class GeneratedReadmeTests
     [GeneratedRegex(@"`((?:[\w.-]+/)*(?:[\w.-]+\.(?:cs|json|toml|yaml|ini|txt)|Dockerfile))`")]
     private static partial Regex FileName();
 
-    [GeneratedRegex(@"dotnet (?<assembly>[\w.]+)\.dll(?: (?<command>[a-z]+))?")]
+    [GeneratedRegex(@"dotnet (?:/app/)?(?<assembly>[\w.]+)\.dll(?: (?<command>[a-z]+))?")]
     private static partial Regex DotNetCommand();
+
+    [GeneratedRegex(@"fly ssh console -C ""(?<command>[^""]+)""")]
+    private static partial Regex FlySshCommand();
+
+    // The WORKDIR of the image's last stage, the one that runs.
+    [GeneratedRegex(@"WORKDIR (?<workdir>\S+)(?![\s\S]*WORKDIR)")]
+    private static partial Regex RuntimeWorkdir();
 
     [GeneratedRegex(@"\bFlyMpg__\w+?(?=[`=\s)])")]
     private static partial Regex SettingName();

@@ -35,7 +35,8 @@ public class TemplateUxTests
             }
         }
 
-        Assert.DoesNotContain("--pool-sizes-must-be-at-least-1", help);
+        Assert.DoesNotContain("--pool-size-must-be-1-to-1000", help);
+        Assert.DoesNotContain("--worker-pool-size-must-be-1-to-1000", help);
     }
 
     [Fact]

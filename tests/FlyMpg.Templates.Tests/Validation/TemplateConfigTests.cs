@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlyMpg.Templates.Tests.Infrastructure;
+using Json.Schema;
 
 namespace FlyMpg.Templates.Tests.Validation;
 
 /// <summary>
-/// The checks Microsoft.TemplateEngine.Authoring.Tasks would make (MV001 identity, MV002 name, MV003 shortName,
-/// MV004 choices, MV012 sources) plus host-file and post-action rules, over every <c>templates/*/.template.config</c>.
+/// The checks the template engine's validator makes (dotnet/templating MandatoryValidationFactory: MV001 identity,
+/// MV002 name, MV003 shortName, MV004 multi-choice separators, MV005-MV010 the info notes, MV011 manual instructions,
+/// MV012 sources; ConfigModel's CONFIG0201 unique post-action ids), the published template.json schema, plus
+/// host-file rules, over every <c>templates/*/.template.config</c>.
 /// </summary>
 public partial class TemplateConfigTests
 {
@@ -15,8 +18,17 @@ public partial class TemplateConfigTests
     private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false };
 
     // What `dotnet new` itself defines: a template option may not take these names.
-    private static readonly string[] ReservedShortNames = ["n", "o", "h", "?", "lang"];
-    private static readonly string[] ReservedLongNames = ["name", "output", "help", "language", "type", "dry-run", "force", "no-update-check", "project"];
+    private static readonly string[] ReservedShortNames = ["n", "o", "h", "?", "lang", "v", "d"];
+    private static readonly string[] ReservedLongNames = ["name", "output", "help", "language", "type", "dry-run", "force", "no-update-check", "project", "verbosity", "diagnostics"];
+
+    // What the engine splits a multi-choice value on (dotnet/templating MultiValueParameter.MultiValueSeparators).
+    private static readonly char[] MultiValueSeparators = ['|', ','];
+
+    // SchemaStore's src/schemas/json/template.json, the schema template.json's $schema names, vendored (Schemas/README.md).
+    private static readonly string TemplateSchemaPath = Path.Combine(TestPaths.TestProjectRoot, "Validation", "Schemas", "template.schema.json");
+
+    // Built once: the schema library registers a schema by its $id and refuses to register it twice.
+    private static readonly Lazy<JsonSchema> TemplateSchema = new(() => JsonSchema.FromText(File.ReadAllText(TemplateSchemaPath)));
 
     public static TheoryData<string> Templates()
     {
@@ -80,9 +92,38 @@ public partial class TemplateConfigTests
         Assert.True(json.String("identity") is { Length: > 0 }, $"{json.Path}: identity is missing (MV001)");
         Assert.True(json.String("name") is { Length: > 0 }, $"{json.Path}: name is missing (MV002)");
         Assert.True(ShortNames(json).Count > 0, $"{json.Path}: shortName is missing (MV003)");
-        Assert.True(json.String("groupIdentity") is { Length: > 0 }, $"{json.Path}: groupIdentity is missing");
+        Assert.True(json.String("sourceName") is { Length: > 0 }, $"{json.Path}: sourceName is missing (MV005)");
+        Assert.True(json.String("author") is { Length: > 0 }, $"{json.Path}: author is missing (MV006)");
+        Assert.True(json.String("groupIdentity") is { Length: > 0 }, $"{json.Path}: groupIdentity is missing (MV007)");
+        Assert.True(json.String("generatorVersions") is { Length: > 0 }, $"{json.Path}: generatorVersions is missing (MV008)");
+        Assert.True(json.String("precedence") is { } precedence && precedence != "0", $"{json.Path}: precedence is missing or 0 (MV009)");
+        Assert.True(json.Root.TryGetProperty("classifications", out var classifications) && classifications.GetArrayLength() > 0, $"{json.Path}: classifications are missing (MV010)");
         Assert.True(json.String("description") is { Length: > 0 }, $"{json.Path}: description is missing");
-        Assert.True(json.String("author") is { Length: > 0 }, $"{json.Path}: author is missing");
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void Template_json_is_valid_against_the_published_schema(string template)
+    {
+        var json = Load(template);
+        var result = TemplateSchema.Value.Evaluate(json.Root, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        var errors = (result.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Value}"))
+            .ToList();
+        Assert.True(result.IsValid, $"{json.Path} does not match {TemplateSchemaPath}:\n  {string.Join("\n  ", errors)}");
+    }
+
+    [Fact]
+    public void The_schema_check_refuses_what_the_schema_forbids()
+    {
+        var schema = TemplateSchema.Value;
+        using var missingRequired = JsonDocument.Parse("""{ "identity": "X.CSharp", "name": "X" }""");
+        using var wrongType = JsonDocument.Parse("""{ "author": "a", "classifications": ["c"], "identity": "X.CSharp", "name": "X", "shortName": "x", "tags": { "type": "project" }, "preferNameDirectory": "yes" }""");
+
+        Assert.False(schema.Evaluate(missingRequired.RootElement).IsValid, "a template.json without author, classifications, shortName and tags passed the schema");
+        Assert.False(schema.Evaluate(wrongType.RootElement).IsValid, "preferNameDirectory as a string passed the schema");
     }
 
     [Theory]
@@ -182,7 +223,8 @@ public partial class TemplateConfigTests
             var choices = symbol.TryGetProperty("choices", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().ToList() : [];
             if (choices.Count == 0)
             {
-                problems.Add($"{name}: no choices (MV004)");
+                // `dotnet new` (SDK 10.0.401) fails with "Sequence contains no elements" on a choice symbol without choices.
+                problems.Add($"{name}: no choices");
                 continue;
             }
 
@@ -192,10 +234,20 @@ public partial class TemplateConfigTests
             problems.AddRange(values.GroupBy(v => v, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => $"{name}: choice '{g.Key}' is listed twice"));
 
             var multiple = symbol.TryGetProperty("allowMultipleValues", out var m) && m.ValueKind == JsonValueKind.True;
+            if (multiple)
+            {
+                problems.AddRange(values.Where(v => v is not null && v.IndexOfAny(MultiValueSeparators) >= 0)
+                    .Select(v => $"{name}: choice '{v}' of a multi-choice symbol contains a separator ({string.Join(" or ", MultiValueSeparators)}) (MV004)"));
+            }
+
             var defaultValue = Str(symbol, "defaultValue");
             if (defaultValue is null)
             {
-                problems.Add($"{name}: no defaultValue");
+                // A required choice (the range guards) has no default on purpose: a default would satisfy the requirement.
+                if (Str(symbol, "isRequired") is null or "false")
+                {
+                    problems.Add($"{name}: no defaultValue");
+                }
             }
             else
             {
@@ -348,7 +400,21 @@ public partial class TemplateConfigTests
         Assert.True(skip.Name is not null && Type(skip.Symbol) == "parameter" && Str(skip.Symbol, "datatype") == "bool", $"{json.Path}: skipRestore must be a bool parameter");
         Assert.True(
             actions.All(a => a.TryGetProperty("manualInstructions", out var mi) && mi.ValueKind == JsonValueKind.Array && mi.GetArrayLength() > 0),
-            $"{json.Path}: every post-action needs manualInstructions (shown when a host cannot run it)");
+            $"{json.Path}: every post-action needs manualInstructions (shown when a host cannot run it) (MV011)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void Post_action_ids_are_unique(string template)
+    {
+        var json = Load(template);
+        var actions = json.Root.TryGetProperty("postActions", out var p) && p.ValueKind == JsonValueKind.Array ? p.EnumerateArray().ToList() : [];
+
+        var ids = actions.Select(a => Str(a, "id")).ToList();
+
+        Assert.True(ids.All(id => id is { Length: > 0 }), $"{json.Path}: every post-action needs an id (localization and the engine's messages refer to it)");
+        var duplicates = ids.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, $"{json.Path}: post-action ids used twice (CONFIG0201): {string.Join(", ", duplicates)}");
     }
 
     [Theory]

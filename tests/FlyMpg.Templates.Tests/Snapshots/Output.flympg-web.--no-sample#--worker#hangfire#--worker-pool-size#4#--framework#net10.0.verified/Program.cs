@@ -7,7 +7,9 @@ using FlyMpg.Hangfire;
 //   dotnet Orders.dll migrate   applies migrations over DIRECT_DATABASE_URL: fly.toml's release_command
 //   dotnet Orders.dll doctor    checks DATABASE_URL and DIRECT_DATABASE_URL in this environment, read-only
 //   dotnet Orders.dll worker    runs background jobs over DIRECT_DATABASE_URL: fly.toml's worker process
-var builder = WebApplication.CreateSlimBuilder(args);
+// Configuration (appsettings.json) is read from the app's own folder, whatever the working directory:
+// `fly ssh console -C` starts commands in /, not in the image's WORKDIR.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Add services to the container.
 // AppDbContext through PgBouncer (DATABASE_URL) in the web process, straight to Postgres (DIRECT_DATABASE_URL)
