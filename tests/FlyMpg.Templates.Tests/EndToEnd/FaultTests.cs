@@ -93,7 +93,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             await stop.CancelAsync();
             await running;
 
-            var outcome = await load.CheckAsync(() => CountTitlesAsync(database));
+            var outcome = await load.CheckAsync(() => mpg.CountRowsByTitleAsync(database, "todos"));
             // After the listener closed, a new request is refused: a client (or Fly's proxy) sends it to another Machine.
             var dropped = outcome.OtherFailures.Where(f => !f.Contains("Connection refused", StringComparison.Ordinal)).ToList();
             output.WriteLine(string.Join(Environment.NewLine, outcome.OtherFailures.GroupBy(f => f[(f.IndexOf(':', StringComparison.Ordinal) + 1)..]).Select(g => $"{g.Count()} ×{g.Key}")));
@@ -238,7 +238,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.All(concurrent, answer => Assert.Equal(concurrent[0], answer));
         Assert.Equal(HttpStatusCode.Created, concurrent[0].Status);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
-        Assert.Equal(new Dictionary<string, int> { ["Pay the invoice"] = 1, ["Ship it"] = 1 }, await CountTitlesAsync(database));
+        Assert.Equal(new Dictionary<string, int> { ["Pay the invoice"] = 1, ["Ship it"] = 1 }, await mpg.CountRowsByTitleAsync(database, "todos"));
     }
 
     // ---- the scenario runner ----------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             await mpg.WaitUntilServedAsync(mpg.Pooler, database); // the shared pooler too, for the next test
         }
 
-        var outcome = await load.CheckAsync(() => CountTitlesAsync(database));
+        var outcome = await load.CheckAsync(() => mpg.CountRowsByTitleAsync(database, "todos"));
         var recovery = load.FirstWriteAfter(servedAgain);
         var summary = $"{name}: {outcome}; first write {(recovery is { } r ? $"{r.TotalSeconds:F2} s" : "never")} after the pooler served again";
         output.WriteLine(summary);
@@ -322,19 +322,5 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
 
         await Task.WhenAll(started.Select(s => s.Task)).WaitAsync(TimeSpan.FromSeconds(30));
         return [.. holding];
-    }
-
-    private async Task<IReadOnlyDictionary<string, int>> CountTitlesAsync(FreshDatabase database)
-    {
-        await using var direct = mpg.CreateDirectDataSource(database.Name);
-        await using var command = direct.CreateCommand("SELECT title, count(*)::int FROM todos GROUP BY title");
-        await using var reader = await command.ExecuteReaderAsync();
-        var titles = new Dictionary<string, int>();
-        while (await reader.ReadAsync())
-        {
-            titles[reader.GetString(0)] = reader.GetInt32(1);
-        }
-
-        return titles;
     }
 }

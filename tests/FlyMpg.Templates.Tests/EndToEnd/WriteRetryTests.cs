@@ -106,7 +106,7 @@ public sealed class WriteRetryTests(MpgStandIn mpg, ITestOutputHelper output)
                 await PgBouncerAdmin.QueryAsync(pooler, $"KILL {database.Name}");
                 await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database.Name}");
                 faults++;
-                duplicates = (await CountTitlesAsync(database)).Values.Sum(count => count - 1);
+                duplicates = (await mpg.CountRowsByTitleAsync(database, "rows")).Values.Sum(count => count - 1);
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
@@ -117,22 +117,8 @@ public sealed class WriteRetryTests(MpgStandIn mpg, ITestOutputHelper output)
             await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        var rows = await CountTitlesAsync(database);
+        var rows = await mpg.CountRowsByTitleAsync(database, "rows");
         return new RetryRun(faults, acknowledged.Count, cutOff, rows.Values.Sum(count => count - 1), acknowledged.Count(title => !rows.ContainsKey(title)));
-    }
-
-    private async Task<Dictionary<string, int>> CountTitlesAsync(FreshDatabase database)
-    {
-        await using var direct = mpg.CreateDirectDataSource(database.Name);
-        await using var command = direct.CreateCommand("SELECT title, count(*)::int FROM rows GROUP BY title");
-        await using var reader = await command.ExecuteReaderAsync();
-        var titles = new Dictionary<string, int>();
-        while (await reader.ReadAsync())
-        {
-            titles[reader.GetString(0)] = reader.GetInt32(1);
-        }
-
-        return titles;
     }
 
     private sealed record RetryRun(int Faults, int Acknowledged, int CutOff, int Duplicates, int Lost)

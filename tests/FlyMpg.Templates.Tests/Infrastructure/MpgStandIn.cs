@@ -223,6 +223,21 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         throw new TimeoutException($"{pooler} did not serve {database} within 60 s: {last?.Message}");
     }
 
+    /// <summary>Rows per <c>title</c> in <paramref name="table"/>, read directly: what a write load left in the table.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountRowsByTitleAsync(FreshDatabase database, string table)
+    {
+        await using var direct = CreateDirectDataSource(database.Name);
+        await using var command = direct.CreateCommand($"SELECT title, count(*)::int FROM {table} GROUP BY title");
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var titles = new Dictionary<string, int>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            titles[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return titles;
+    }
+
     /// <summary><c>SHOW CLIENTS</c> on <paramref name="pooler"/> (default: the primary pooler).</summary>
     public Task<IReadOnlyList<PgBouncerClient>> ShowClientsAsync(PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default) =>
         PgBouncerAdmin.ShowClientsAsync(pooler ?? Pooler, cancellationToken);
