@@ -85,6 +85,17 @@ public class BadOptionsTests
     }
 
     [Fact]
+    public async Task An_app_name_taken_from_a_long_project_name_is_cut_to_63_characters()
+    {
+        const string projectName = "Orders.Fulfilment.Warehouse.Inventory.Reservations.Api.Service.Host";
+        var package = await TemplatePackage.GetAsync();
+        var project = await package.DotNetNewIntoAsync("app-names/from-long-project-name", Scenarios.Template, "-n", projectName, "--no-restore");
+
+        // 67 characters once lowercased and hyphenated; the cut at 63 ends on a hyphen, which is dropped.
+        Assert.Contains("app = \"orders-fulfilment-warehouse-inventory-reservations-api-service\"\n", File.ReadAllText(project.File("fly.toml")));
+    }
+
+    [Fact]
     public async Task A_valid_app_name_is_kept_without_a_note()
     {
         var package = await TemplatePackage.GetAsync();
