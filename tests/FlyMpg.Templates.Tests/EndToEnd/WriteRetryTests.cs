@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FlyMpg.Templates.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -89,7 +90,7 @@ public sealed class WriteRetryTests(MpgStandIn mpg, ITestOutputHelper output)
                     await context.SaveChangesAsync();
                     acknowledged.Add(title);
                 }
-                catch (Exception e) when (e is DbUpdateException or NpgsqlException or InvalidOperationException)
+                catch (Exception e) when (e is DbUpdateException or RetryLimitExceededException or NpgsqlException or InvalidOperationException)
                 {
                     Interlocked.Increment(ref cutOff);
                 }
