@@ -435,9 +435,10 @@ unix_socket_directories = '$STATE_DIR/run'
 password_encryption = 'scram-sha-256'
 # room for several poolers (50 server connections per database each) plus direct clients
 max_connections = 300
-# durability is pointless for a throwaway cluster; speed matters
+# A throwaway cluster need not survive the machine crashing (fsync, full pages), but it must survive its own
+# crash as MPG does: the fault tests crash Postgres (pg_ctl -m immediate) and count every acknowledged write,
+# so a commit is acknowledged only once its WAL is written (synchronous_commit on, the default).
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF

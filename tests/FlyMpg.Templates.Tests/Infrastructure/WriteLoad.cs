@@ -17,6 +17,7 @@ public sealed class WriteLoad(HttpClient http, int clients)
 
     private readonly ConcurrentDictionary<string, int> _acknowledged = new();
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentQueue<string> _unanswered = new();
     private readonly ConcurrentQueue<(TimeSpan Started, TimeSpan Answered)> _created = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _unavailable;
@@ -46,6 +47,7 @@ public sealed class WriteLoad(HttpClient http, int clients)
             Unavailable: _unavailable,
             ServerErrors: _serverErrors,
             OtherFailures: _failures.ToArray(),
+            UnansweredApplied: _unanswered.Count(rows.ContainsKey),
             Slowest: _slowest);
     }
 
@@ -59,6 +61,11 @@ public sealed class WriteLoad(HttpClient http, int clients)
             {
                 var started = Now;
                 var status = await PostAsync(title, key, requestTimeout);
+                if (status is null)
+                {
+                    _unanswered.Enqueue(title);
+                }
+
                 var answered = Now;
                 lock (_created)
                 {
