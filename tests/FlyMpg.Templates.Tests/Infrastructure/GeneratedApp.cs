@@ -76,6 +76,8 @@ public sealed class GeneratedApp
         try
         {
             await service.WaitUntilReadyAsync(ReadyTimeout, readyPath);
+            // The metrics listener starts once the app serves, a moment after readyPath first answers.
+            await service.WaitUntilMetricsServedAsync(TimeSpan.FromSeconds(10));
             return service;
         }
         catch
@@ -128,6 +130,27 @@ public sealed class RunningService(RunningProcess process, Uri baseAddress, Uri 
 
     /// <summary>The service's metrics listener (<c>FlyMpg__Metrics__Port</c>), apart from its public port.</summary>
     public HttpClient Metrics { get; } = new() { BaseAddress = metricsAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Polls the metrics port until <c>/metrics</c> answers 200, or fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitUntilMetricsServedAsync(TimeSpan timeout) =>
+        await Poll.UntilAsync(
+            "the metrics port to serve /metrics",
+            async () =>
+            {
+                try
+                {
+                    using var response = await Metrics.GetAsync("/metrics");
+                    return response.StatusCode.ToString();
+                }
+                catch (HttpRequestException e)
+                {
+                    return e.Message;
+                }
+            },
+            answer => answer == nameof(HttpStatusCode.OK),
+            timeout,
+            answer => $"{answer}{Environment.NewLine}{Output}",
+            TimeSpan.FromMilliseconds(50));
 
     /// <summary>Scrapes <c>/metrics</c> on the metrics port; fails on anything but 200.</summary>
     public async Task<PrometheusScrape> ScrapeAsync()
