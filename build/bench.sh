@@ -11,7 +11,10 @@
 #   3. loads the service with wrk: GET /todos/{id} (build/bench/read.lua) and a POST/PUT write mix
 #      (build/bench/write.lua), after a warm-up;
 #   4. loads bench/RawNpgsqlReference (raw Npgsql, the template's own connection-string code) the same way;
-#   5. times cold start: exec -> first 200 of GET /todos/1 vs a bare `dotnet new webapi`'s /weatherforecast;
+#      The same reads on the service with its metrics off (FlyMpg__Metrics__Enabled=false), right after each
+#      round with them on (issue 16: metrics may cost at most 5% of read throughput and of cold start);
+#   5. times cold start: exec -> first 200 of GET /todos/1 vs a bare `dotnet new webapi`'s /weatherforecast,
+#      and the service with metrics on vs off;
 #   6. times `dotnet new flympg-web` vs `dotnet new webapi` (interleaved runs, same custom hive);
 #   7. while load runs, polls PgBouncer's SHOW POOLS / SHOW CLIENTS every ~200 ms and the app's RSS;
 #   8. prints one table of medians and ratios beside the goals and writes it, with machine facts and the
@@ -72,6 +75,7 @@ COLD_TIMEOUT=30      # seconds for one cold start to reach its first 200
 
 # Goals (issue 7).
 GOAL_VS_REFERENCE=0.90 GOAL_VS_PGBENCH=0.55 GOAL_COLD=1.5 GOAL_GEN=1.2 GOAL_RSS=1.5
+GOAL_METRICS_READ=0.95 GOAL_METRICS_COLD=1.05 # metrics on / off: at most 5% of read throughput and of cold start (issue 16)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     DOTNET_GENERATE_ASPNET_CERTIFICATE=false DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
@@ -334,12 +338,20 @@ run_wrk() {
 
 # ---- 2-4, 7. throughput rounds: pgbench, service read, reference read (interleaved) --------------
 
-SVC_PORT="$(free_port)"
-start_app service "$SVC_PUB" Orders.dll "$SVC_PORT" "${db_env[@]}" FLY_APP_NAME=bench-service
+# The service's metrics listener on a free port, not 9091: another service on this machine may hold that one.
+SVC_PORT="$(free_port)" SVC_METRICS_PORT="$(free_port)"
+start_app service "$SVC_PUB" Orders.dll "$SVC_PORT" "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Port="$SVC_METRICS_PORT"
 SVC_PID=$APP_PID
 SVC_APP_NAME="bench-service:web"
 wait_http "http://127.0.0.1:$SVC_PORT/todos/1" "$APP_READY_TIMEOUT" "$SVC_PID" \
     || { tail -n 30 "$WORK/logs/app-service.log" >&2; die "the service did not answer GET /todos/1 within ${APP_READY_TIMEOUT}s"; }
+# The same service with FlyMpg__Metrics__Enabled=false: what the metrics cost, measured in the same run.
+OFF_PORT="$(free_port)"
+start_app service-metrics-off "$SVC_PUB" Orders.dll "$OFF_PORT" "${db_env[@]}" FLY_APP_NAME=bench-service-metrics-off FlyMpg__Metrics__Enabled=false
+OFF_PID=$APP_PID
+OFF_APP_NAME="bench-service-metrics-off:web"
+wait_http "http://127.0.0.1:$OFF_PORT/todos/1" "$APP_READY_TIMEOUT" "$OFF_PID" \
+    || { tail -n 30 "$WORK/logs/app-service-metrics-off.log" >&2; die "the service with metrics off did not answer GET /todos/1 within ${APP_READY_TIMEOUT}s"; }
 REF_PORT="$(free_port)"
 start_app reference "$REF_PUB" RawNpgsqlReference.dll "$REF_PORT" "${db_env[@]}" FLY_APP_NAME=bench-reference
 REF_PID=$APP_PID
@@ -356,7 +368,7 @@ PGPASSWORD="${MPG[APP_PASSWORD]}" PGCONNECT_TIMEOUT=5 timeout 120 "$PGBENCH" -i 
     >"$WORK/logs/pgbench-init.log" 2>&1 || incomplete "pgbench -i (log: pgbench-init.log)"
 
 log "warm-up: ${WARM_SECS}s of reads on the service and on the reference (not counted)"
-declare -a PGB_TPS=() SVC_RPS=() REF_RPS=() SVC_P50=() SVC_P99=() REF_P50=() REF_P99=() SVC_CPU=() REF_CPU=()
+declare -a PGB_TPS=() SVC_RPS=() REF_RPS=() OFF_RPS=() SVC_PAIRED_RPS=() SVC_P50=() SVC_P99=() REF_P50=() REF_P99=() SVC_CPU=() REF_CPU=()
 SVC_FAILED=0 REF_FAILED=0
 SVC_MAX_CLIENTS=0 SVC_MAX_SERVERS=0 REF_MAX_CLIENTS=0 REF_MAX_SERVERS=0 PGB_MAX_SERVERS=0
 max() { if ((${1:-0} > ${2:-0})); then echo "${1:-0}"; else echo "${2:-0}"; fi; }
@@ -366,6 +378,9 @@ poll_start service-warmup "$SVC_PID"
 read -r _ WARM_FAILED _ _ <<<"$(run_wrk warmup-service "http://127.0.0.1:$SVC_PORT" "$LUA_DIR/read.lua" "$WARM_SECS")" || true
 read -r clients _ servers _ _ <<<"$(poll_stop "$SVC_APP_NAME")"
 SVC_MAX_CLIENTS=$(max "$SVC_MAX_CLIENTS" "$clients"); SVC_MAX_SERVERS=$(max "$SVC_MAX_SERVERS" "$servers")
+poll_start service-metrics-off-warmup "$OFF_PID"
+run_wrk warmup-service-metrics-off "http://127.0.0.1:$OFF_PORT" "$LUA_DIR/read.lua" "$WARM_SECS" >/dev/null || true
+poll_stop "$OFF_APP_NAME" >/dev/null
 poll_start reference-warmup "$REF_PID"
 read -r _ REF_WARM_FAILED _ _ <<<"$(run_wrk warmup-reference "http://127.0.0.1:$REF_PORT" "$LUA_DIR/read.lua" "$WARM_SECS")" || true
 read -r clients _ servers _ _ <<<"$(poll_stop "$REF_APP_NAME")"
@@ -394,6 +409,19 @@ for round in $(seq 1 "$ROUNDS"); do
     SVC_MAX_CLIENTS=$(max "$SVC_MAX_CLIENTS" "$clients"); SVC_MAX_SERVERS=$(max "$SVC_MAX_SERVERS" "$servers")
     ((ticks > 0)) || incomplete "PgBouncer polling during service round $round"
 
+    # Metrics off right after metrics on, so both sides of the pair see the same drift of the host's load. The
+    # service with metrics on is scraped once a round, as Fly's scraper does every 15 s.
+    if [[ -n "${rps:-}" ]]; then
+        curl -sf --max-time 5 "http://127.0.0.1:$SVC_METRICS_PORT/metrics" -o "$WORK/results/scrape-$round.txt" \
+            && grep -q '^db_client_connection_max{' "$WORK/results/scrape-$round.txt" \
+            || incomplete "scrape of the metrics port with the pool's series, round $round (results/scrape-$round.txt)"
+        log "round $round/$ROUNDS: the same load on the service with metrics off"
+        poll_start "service-metrics-off-read-$round" "$OFF_PID"
+        read -r off_rps _ _ _ _ <<<"$(run_wrk "service-metrics-off-read-$round" "http://127.0.0.1:$OFF_PORT" "$LUA_DIR/read.lua" "$LOAD_SECS")" || true
+        poll_stop "$OFF_APP_NAME" >/dev/null
+        if [[ -n "${off_rps:-}" ]]; then SVC_PAIRED_RPS+=("$rps"); OFF_RPS+=("$off_rps"); else incomplete "wrk service-metrics-off-read-$round"; fi
+    fi
+
     log "round $round/$ROUNDS: the same load on the raw Npgsql reference"
     poll_start "reference-read-$round" "$REF_PID"
     read -r rps failed p50 p99 cpu <<<"$(run_wrk "reference-read-$round" "http://127.0.0.1:$REF_PORT" "$LUA_DIR/read.lua" "$LOAD_SECS" "$REF_PID")" || true
@@ -402,6 +430,7 @@ for round in $(seq 1 "$ROUNDS"); do
     if [[ -n "${rps:-}" ]]; then REF_RPS+=("$rps"); REF_P50+=("$p50"); REF_P99+=("$p99"); REF_FAILED=$((REF_FAILED + failed)); else incomplete "wrk reference-read-$round (results/wrk-reference-read-$round.txt)"; fi
     REF_MAX_CLIENTS=$(max "$REF_MAX_CLIENTS" "$clients"); REF_MAX_SERVERS=$(max "$REF_MAX_SERVERS" "$servers")
 done
+stop_pid "$OFF_PID"; forget_pid "$OFF_PID"
 # Peak RSS after the same warm-up + read rounds for both (the write mix comes after this).
 SVC_RSS_KB="$(peak_rss_kb "$SVC_PID")"
 REF_RSS_KB="$(peak_rss_kb "$REF_PID")"
@@ -450,19 +479,22 @@ cold_once() { # cold_once NAME DIR DLL PATH [VAR=VALUE...]: sets COLD_RESULT to 
 }
 
 log "cold start: exec -> first 200, $COLD_RUNS runs each (plus one discarded), service and bare webapi interleaved"
-: >"$WORK/results/cold-service.txt"; : >"$WORK/results/cold-bare.txt"; : >"$WORK/results/cold-service-ef.txt"
+: >"$WORK/results/cold-service.txt"; : >"$WORK/results/cold-bare.txt"; : >"$WORK/results/cold-service-ef.txt"; : >"$WORK/results/cold-service-metrics-off.txt"
 : >"$WORK/results/cold-cpu-service.txt"; : >"$WORK/results/cold-cpu-bare.txt"
 for run in $(seq 0 "$COLD_RUNS"); do
-    cold_once service "$SVC_PUB" Orders.dll /todos/1 "${db_env[@]}" FLY_APP_NAME=bench-service
+    cold_once service "$SVC_PUB" Orders.dll /todos/1 "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Port="$(free_port)"
     s="$COLD_RESULT" s_cpu="$COLD_CPU"
+    cold_once service-metrics-off "$SVC_PUB" Orders.dll /todos/1 "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Enabled=false
+    o="$COLD_RESULT"
     cold_once bare "$BARE_PUB" Bare.dll /weatherforecast
     b="$COLD_RESULT" b_cpu="$COLD_CPU"
     # GET /todos/1 is raw Npgsql; the first EF Core query (GET /todos) also pays for EF's start-up.
-    cold_once service-ef "$SVC_PUB" Orders.dll "/todos?pageSize=1" "${db_env[@]}" FLY_APP_NAME=bench-service
+    cold_once service-ef "$SVC_PUB" Orders.dll "/todos?pageSize=1" "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Port="$(free_port)"
     e="$COLD_RESULT"
     ((run == 0)) && continue # the first exec warms the page cache after publish
     if [[ -n "$e" ]]; then echo "$e" >>"$WORK/results/cold-service-ef.txt"; else incomplete "service cold start to GET /todos, run $run"; fi
     if [[ -n "$s" ]]; then echo "$s" >>"$WORK/results/cold-service.txt"; echo "$s_cpu" >>"$WORK/results/cold-cpu-service.txt"; else incomplete "service cold start run $run"; fi
+    if [[ -n "$o" ]]; then echo "$o" >>"$WORK/results/cold-service-metrics-off.txt"; else incomplete "service cold start with metrics off, run $run"; fi
     if [[ -n "$b" ]]; then echo "$b" >>"$WORK/results/cold-bare.txt"; echo "$b_cpu" >>"$WORK/results/cold-cpu-bare.txt"; else incomplete "bare webapi cold start run $run"; fi
 done
 COLD_SVC="$(median <"$WORK/results/cold-service.txt")"
@@ -470,6 +502,7 @@ COLD_BARE="$(median <"$WORK/results/cold-bare.txt")"
 COLD_CPU_SVC="$(median <"$WORK/results/cold-cpu-service.txt")"
 COLD_CPU_BARE="$(median <"$WORK/results/cold-cpu-bare.txt")"
 COLD_SVC_EF="$(median <"$WORK/results/cold-service-ef.txt")"
+COLD_OFF="$(median <"$WORK/results/cold-service-metrics-off.txt")"
 
 # ---- 6. generation time ---------------------------------------------------------------------------
 
@@ -524,6 +557,8 @@ R_PGB="$(paired_ratio SVC_RPS PGB_TPS)"
 R_REF_PGB="$(paired_ratio REF_RPS PGB_TPS)"
 R_COLD="$(ratio "$COLD_SVC" "$COLD_BARE")"
 R_COLD_EF="$(ratio "$COLD_SVC_EF" "$COLD_BARE")"
+R_METRICS_READ="$(paired_ratio SVC_PAIRED_RPS OFF_RPS)"
+R_METRICS_COLD="$(ratio "$COLD_SVC" "$COLD_OFF")"
 R_GEN="$(ratio "$GEN_SVC" "$GEN_BARE")"
 R_GEN_CPU="$(ratio "$GEN_CPU_SVC" "$GEN_CPU_BARE")"
 # The service's peak is taken after the write mix too: its reads skip EF Core, its writes do not.
@@ -562,6 +597,8 @@ TABLE="$(cat <<EOF
 | Peak RSS (VmHWM): service after warm-up, read rounds and write mix / reference after warm-up and read rounds | $(mib "$SVC_RSS_AFTER_WRITE_KB") / $(mib "$REF_RSS_KB") = $(x "$R_RSS") | <= ${GOAL_RSS}x | $(verdict "$R_RSS" "<=" "$GOAL_RSS") |
 | Cold start, exec -> first 200 (median of $COLD_RUNS): service \`GET /todos/1\` / bare webapi \`/weatherforecast\` | $(ms "$COLD_SVC") / $(ms "$COLD_BARE") = $(x "$R_COLD") | <= ${GOAL_COLD}x | $(verdict "$R_COLD" "<=" "$GOAL_COLD") |
 | (noise check) CPU used by exec -> first 200: service / bare webapi | $(num "$COLD_CPU_SVC") ms / $(num "$COLD_CPU_BARE") ms = $(x "$R_COLD_CPU") | (<= ${GOAL_COLD}x) | $(verdict "$R_COLD_CPU" "<=" "$GOAL_COLD") |
+| Metrics cost, read: service with metrics on (scraped once a round) / off (\`FlyMpg__Metrics__Enabled=false\`), back to back (median of the per-round ratios) | $(num "$(med "${SVC_PAIRED_RPS[@]}")") / $(num "$(med "${OFF_RPS[@]}")") req/s = $(x "$R_METRICS_READ") | >= ${GOAL_METRICS_READ}x | $(verdict "$R_METRICS_READ" ">=" "$GOAL_METRICS_READ") |
+| Metrics cost, cold start (median of $COLD_RUNS, interleaved): metrics on / off | $(ms "$COLD_SVC") / $(ms "$COLD_OFF") = $(x "$R_METRICS_COLD") | <= ${GOAL_METRICS_COLD}x | $(verdict "$R_METRICS_COLD" "<=" "$GOAL_METRICS_COLD") |
 | Cold start to the first EF Core query (median of $COLD_RUNS): service \`GET /todos?pageSize=1\` / bare webapi | $(ms "$COLD_SVC_EF") / $(ms "$COLD_BARE") = $(x "$R_COLD_EF") | | |
 | \`dotnet new\` (median of $GEN_RUNS, --no-restore): flympg-web / webapi | $(ms "$GEN_SVC") / $(ms "$GEN_BARE") = $(x "$R_GEN") | <= ${GOAL_GEN}x | $(verdict "$R_GEN" "<=" "$GOAL_GEN") |
 | (noise check) CPU (user + sys) of \`dotnet new\`: flympg-web / webapi | $(ms "$GEN_CPU_SVC") / $(ms "$GEN_CPU_BARE") = $(x "$R_GEN_CPU") | (<= ${GOAL_GEN}x) | $(verdict "$R_GEN_CPU" "<=" "$GOAL_GEN") |

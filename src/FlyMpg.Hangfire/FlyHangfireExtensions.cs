@@ -48,7 +48,10 @@ public static class FlyHangfireExtensions
             }
             else
             {
-                storage.UseNpgsqlConnection(JobClient(provider.GetRequiredService<FlyPostgresConnections>(), settings).ConnectionString);
+                // A pool of its own, named so its metrics are told apart from the web pool's.
+                var connections = provider.GetRequiredService<FlyPostgresConnections>();
+                storage.UseConnectionFactory(new DataSourceConnectionFactory(
+                    provider.GetRequiredService<FlyDataSources>().Named(JobClientPoolName, () => JobClient(connections, settings))));
             }
         }));
 
@@ -68,6 +71,9 @@ public static class FlyHangfireExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownTimeoutSeconds + 5));
         return builder;
     }
+
+    // The job client's Npgsql data source name (db.client.connection.pool.name in its metrics).
+    private const string JobClientPoolName = "job-client";
 
     private static bool IsWorker(IServiceProvider provider) => provider.GetRequiredService<FlyProcess>().Command == FlyCommand.Worker;
 

@@ -23,6 +23,7 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemD
 
         // The exception names the failure (08P01: query_wait_timeout, Failed to connect to ...), never a password:
         // Npgsql puts no connection string in its exceptions.
+        FlyMpgMetrics.RecordUnavailableResponse(kind);
         logger.LogWarning(exception, "{Method} {Path}: database unavailable ({Kind}), answered 503", httpContext.Request.Method, httpContext.Request.Path, kind);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -15,4 +15,11 @@ internal sealed class FlyExecutionStrategy(ExecutionStrategyDependencies depende
 {
     protected override bool ShouldRetryOn(Exception? exception) => exception is not null &&
         TransientRetry.ShouldRetry(exception, idempotent: !Dependencies.CurrentContext.Context.ChangeTracker.HasChanges());
+
+    // EF calls this just before it runs the operation again; the failure that caused it is the last one encountered.
+    protected override void OnRetry()
+    {
+        FlyMpgMetrics.RecordRetry(ExceptionsEncountered[^1], "efcore");
+        base.OnRetry();
+    }
 }

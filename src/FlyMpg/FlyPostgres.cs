@@ -19,4 +19,11 @@ public static class FlyPostgres
 
     /// <summary>The configuration section of <see cref="FlyPostgresSettings"/>, e.g. <c>FlyMpg__Pooled__MaxPoolSize=12</c>.</summary>
     public const string SectionName = "FlyMpg";
+
+    /// <summary>
+    /// The <see cref="System.Diagnostics.Metrics.Meter"/> of FlyMpg's own counters: <c>flympg.retries</c> (by <c>error.type</c>,
+    /// the SQLSTATE, and <c>flympg.retry.by</c>) and <c>flympg.unavailable_responses</c> (requests answered 503, by
+    /// <c>flympg.reason</c>). FlyMpg.Telemetry's <c>AddFlyTelemetry()</c> publishes it; any other metrics stack can listen to it by this name.
+    /// </summary>
+    public const string MeterName = "FlyMpg";
 }

@@ -31,6 +31,7 @@ public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> lo
             catch (NpgsqlException e) when (retries < MaxRetryCount && ShouldRetry(e, idempotent: true))
             {
                 var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, retries) - 1, MaxDelay.TotalSeconds));
+                FlyMpgMetrics.RecordRetry(e, "read");
                 logger.LogWarning(e, "A transient error occurred during a read. The read will be retried after {DelayMs} ms (retry {Retry} of {MaxRetryCount}).", delay.TotalMilliseconds, retries + 1, MaxRetryCount);
                 await Task.Delay(delay);
             }

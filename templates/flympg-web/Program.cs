@@ -6,6 +6,7 @@ using FlyMpg;
 #if (UseHangfire)
 using FlyMpg.Hangfire;
 #endif
+using FlyMpg.Telemetry;
 
 // One image, several entrypoints (README.md, "How it runs"):
 //   dotnet Company.Service1.dll           the HTTP API, through PgBouncer (DATABASE_URL)
@@ -26,6 +27,9 @@ builder.AddFlyPostgres<AppDbContext>();
 // Jobs are enqueued through PgBouncer and run by the worker process.
 builder.AddFlyHangfire();
 #endif
+// Metrics for fly.toml's [metrics] on port 9091 (pool usage, retries, 503s, latency: README.md, "Metrics"),
+// traces and logs over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+builder.AddFlyTelemetry();
 builder.Services.AddProblemDetails();
 #if (IncludeSample)
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TodoJsonContext.Default));

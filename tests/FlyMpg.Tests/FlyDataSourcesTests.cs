@@ -51,4 +51,23 @@ public class FlyDataSourcesTests
         Assert.Equal(("direct.abc.flympg.net", "orders:worker", 6), (Settings(worker).Host, Settings(worker).ApplicationName, Settings(worker).MaxPoolSize));
         Assert.Same(worker, services.GetRequiredKeyedService<NpgsqlDataSource>(FlyPostgres.DirectDataSourceKey));
     }
+
+    [Fact]
+    public async Task Each_pool_is_named_after_its_purpose_in_Npgsql_metrics_never_after_its_connection_string()
+    {
+        using var maxConnections = new MetricRecorder("Npgsql", "db.client.connection.max");
+        await using var web = Services(FlyCommand.Web);
+        await using var worker = Services(FlyCommand.Worker);
+
+        _ = web.GetRequiredService<NpgsqlDataSource>();
+        _ = web.GetRequiredKeyedService<NpgsqlDataSource>(FlyPostgres.DirectDataSourceKey);
+        _ = worker.GetRequiredService<NpgsqlDataSource>();
+        maxConnections.Observe();
+
+        var pools = maxConnections.Measurements.Select(m => ((string)m.Tags["db.client.connection.pool.name"]!, m.Value)).ToList();
+        Assert.Contains(("web", 8d), pools);
+        Assert.Contains(("direct", 2d), pools);
+        Assert.Contains(("worker", 6d), pools);
+        Assert.DoesNotContain(pools, p => p.Item1.Contains("flympg.net", StringComparison.Ordinal));
+    }
 }

@@ -32,6 +32,19 @@ public class TransientRetryTests
     }
 
     [Fact]
+    public async Task Each_retry_is_counted_on_the_FlyMpg_meter_by_its_SQLSTATE()
+    {
+        using var retries = new MetricRecorder(FlyPostgres.MeterName, "flympg.retries");
+        var attempts = 0;
+
+        await new TransientRetry(maxRetryCount: 3, log).ReadAsync(() =>
+            ++attempts <= 2 ? throw PgBouncerError("client_idle_timeout") : Task.FromResult("row"));
+
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, retries.Measurements.Where(m => Equals(m.Tags["error.type"], "08P01") && Equals(m.Tags["flympg.retry.by"], "read")).Sum(m => m.Value));
+    }
+
+    [Fact]
     public async Task A_broken_network_connection_is_retried()
     {
         var attempts = 0;

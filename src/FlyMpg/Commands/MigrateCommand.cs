@@ -21,7 +21,9 @@ internal static class MigrateCommand
         var direct = connections.Migrate();
         RefuseThePooledUrl(connections, direct);
 
-        await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options.UseNpgsql(direct.ConnectionString));
+        // Named, like the process's other pools, so its traces say which connection ran the migrations.
+        await using var dataSource = FlyDataSources.Create("migrate", direct);
+        await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options.UseNpgsql(dataSource));
         try
         {
             await db.Database.OpenConnectionAsync();

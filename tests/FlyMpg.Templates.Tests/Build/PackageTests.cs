@@ -40,6 +40,7 @@ public class PackageTests
     [Theory]
     [InlineData("FlyMpg")]
     [InlineData("FlyMpg.Hangfire")]
+    [InlineData("FlyMpg.Telemetry")]
     [InlineData("FlyMpg.Templates")]
     public async Task Each_package_has_what_a_package_page_needs(string packageId)
     {

@@ -29,6 +29,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
     // (FlyMpg.Hangfire's job client pool), which Hangfire's synchronous client must not share with async callers.
     private const int PooledPoolSize = 8;
     private const int JobClientPoolSize = 2;
+    private static readonly (string, string) WorkerPool = ("db_client_connection_pool_name", "worker");
 
     [Fact]
     public async Task A_job_enqueued_by_the_web_process_through_PgBouncer_runs_in_the_worker_process_over_the_direct_connection()
@@ -224,8 +225,9 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
             await jobs.EnqueueCompleteAsync(await jobs.CreateTodoAsync($"busy worker #{i}"));
         }
 
-        // pg_stat_activity by application name, sampled until every job has succeeded.
+        // pg_stat_activity by application name, sampled until every job has succeeded; the worker's metrics beside it.
         var samples = new List<int>();
+        var maxUsedScraped = 0d;
         var atPeak = "";
         var watch = Stopwatch.StartNew();
         while (true)
@@ -238,6 +240,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
             }
 
             samples.Add(sessions);
+            maxUsedScraped = Math.Max(maxUsedScraped, (await worker.ScrapeAsync()).Series("db_client_connection_count", WorkerPool, ("db_client_connection_state", "used")).Sum(p => p.Value));
             if (done)
             {
                 break;
@@ -257,6 +260,18 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         Assert.True(peak <= WorkerPoolSize, $"The worker held {peak} PostgreSQL sessions ({atPeak}); its pool is {WorkerPoolSize}. Sessions x samples: {histogram}{Environment.NewLine}{jobs.Context()}");
         Assert.True(peak >= 2, $"Saw at most {peak} session(s) of the worker: the samples missed the busy period. Samples: {histogram}");
         Assert.DoesNotContain("pool has been exhausted", workerLog, StringComparison.OrdinalIgnoreCase);
+
+        // Each process's metrics show its own pools: the worker's direct one, within its size, and no pool through
+        // PgBouncer; the web process's job client beside its request pool.
+        var workerScrape = await worker.ScrapeAsync();
+        var webScrape = await jobs.Web.ScrapeAsync();
+        output.WriteLine($"worker scrape:{Environment.NewLine}{workerScrape.Excerpt("db_client_connection_max", "db_client_connection_count")}");
+        output.WriteLine($"web scrape:{Environment.NewLine}{webScrape.Excerpt("db_client_connection_max")}");
+        Assert.Equal(WorkerPoolSize, workerScrape.Value("db_client_connection_max", WorkerPool));
+        Assert.InRange(maxUsedScraped, 1, WorkerPoolSize);
+        Assert.Empty(workerScrape.Series("db_client_connection_max", ("db_client_connection_pool_name", "web")));
+        Assert.Equal(JobClientPoolSize, webScrape.Value("db_client_connection_max", ("db_client_connection_pool_name", "job-client")));
+        Assert.Equal(PooledPoolSize, webScrape.Value("db_client_connection_max", ("db_client_connection_pool_name", "web")));
         jobs.AssertNoPasswordPrinted();
     }
 
@@ -450,13 +465,17 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         public async Task<Worker> StartWorkerAsync(string machineId, Dictionary<string, string> settings)
         {
             var port = GeneratedApp.FreeTcpPort();
+            var metricsPort = GeneratedApp.FreeTcpPort();
             var process = App.Command("worker", "--urls", $"http://127.0.0.1:{port}")
+                .WithEnvironment("FlyMpg__Metrics__Port", metricsPort.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment(Environment(settings))
                 .WithEnvironment("FLY_MACHINE_ID", machineId)
                 .Masking(_mpg.Password)
                 .WithTimeout(TimeSpan.FromMinutes(3))
                 .Start();
-            var worker = new Worker(machineId, process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) });
+            var worker = new Worker(machineId, process,
+                new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) },
+                new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(5) });
             _workers.Add(worker);
 
             await Poll.UntilAsync(
@@ -677,7 +696,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
     }
 
     /// <summary>One <c>dotnet App.dll worker</c> process.</summary>
-    private sealed class Worker(string machineId, RunningProcess process, HttpClient http) : IAsyncDisposable
+    private sealed class Worker(string machineId, RunningProcess process, HttpClient http, HttpClient metrics) : IAsyncDisposable
     {
         public string MachineId { get; } = machineId;
 
@@ -701,9 +720,19 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
             }
         }
 
+        /// <summary>Scrapes the worker's metrics port, as Fly's scraper does every Machine of the app.</summary>
+        public async Task<PrometheusScrape> ScrapeAsync()
+        {
+            using var response = await metrics.GetAsync("/metrics");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"GET /metrics on worker {MachineId}'s metrics port: {(int)response.StatusCode} {body}");
+            return PrometheusScrape.Parse(body);
+        }
+
         public async ValueTask DisposeAsync()
         {
             http.Dispose();
+            metrics.Dispose();
             await Process.DisposeAsync();
         }
     }

@@ -79,6 +79,10 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
             run.RetryEntries.Any(e => e.Contains("08P01: client_idle_timeout", StringComparison.Ordinal)),
             $"The service logged no retry of an 08P01 failure: the burst never met a closed connection.{Environment.NewLine}{run}");
         Assert.True(run.Burst.Successful == BurstRequests, $"Not every request of the burst succeeded.{Environment.NewLine}{run}");
+        // The metrics show it too: one count per retry the service logged for 08P01.
+        Assert.True(
+            run.RetriesOf08P01Counted == run.RetryEntries.Count(e => e.Contains("08P01", StringComparison.Ordinal)),
+            $"flympg_retries_total{{error_type=\"08P01\"}} does not count the retries the service logged.{Environment.NewLine}{run}");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
@@ -156,6 +160,16 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         var closedByPooler = File.ReadLines(pooler.LogFile)
             .Count(l => l.Contains("closing because: client_idle_timeout", StringComparison.Ordinal) && !l.Contains("pgbouncer_admin", StringComparison.Ordinal));
 
+        // What Fly's scraper would read after the burst: the exporter caches a scrape for 300 ms, so poll until it counts every read.
+        var scrape = await Poll.UntilAsync(
+            "a scrape that counts every read",
+            service.ScrapeAsync,
+            scrape => scrape.Series("http_server_request_duration_seconds_count", ("http_route", "/todos/{id:int}")).Sum(r => r.Value) >= WarmRequests + BurstRequests,
+            TimeSpan.FromSeconds(10),
+            scrape => scrape.Text,
+            TimeSpan.FromMilliseconds(100));
+        var retriesOf08P01 = scrape.Series("flympg_retries_total", ("error_type", "08P01")).Sum(r => r.Value);
+
         // SIGTERM, as Fly stops a Machine: the host stops gracefully and flushes its log before the log is read.
         Signals.Terminate(service.Process.ProcessId);
         using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
@@ -175,6 +189,7 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
             burst,
             entries.Where(e => e.Contains("08P01", StringComparison.Ordinal) && !IsRetry(e)).ToList(),
             entries.Where(IsRetry).ToList(),
+            retriesOf08P01,
             Context(),
             total.Elapsed);
         output.WriteLine(run.Summary);
@@ -199,13 +214,15 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         HttpBurstOutcome Burst,
         IReadOnlyList<string> ErrorEntries,
         IReadOnlyList<string> RetryEntries,
+        double RetriesOf08P01Counted,
         string Context,
         TimeSpan Elapsed)
     {
         public string Summary =>
             $"{Settings}: {WarmClients} pooled client(s) after the warm-up, gone after {ClientsGoneAfter.TotalSeconds:0.0} s, "
             + $"{ClosedByPooler} closed by the pooler (client_idle_timeout); burst of {BurstRequests}: {Burst}; "
-            + $"{ErrorEntries.Count} 08P01 error entries, {RetryEntries.Count} retry entries in the service's log; run took {Elapsed.TotalSeconds:0.0} s";
+            + $"{ErrorEntries.Count} 08P01 error entries, {RetryEntries.Count} retry entries in the service's log, "
+            + $"flympg_retries_total{{error_type=\"08P01\"}} {RetriesOf08P01Counted}; run took {Elapsed.TotalSeconds:0.0} s";
 
         public override string ToString() => $"{Summary}{Environment.NewLine}{Context}";
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using FlyMpg.Telemetry;
 using FlyMpg.Templates.Tests.Infrastructure;
 using Tomlyn;
 using Tomlyn.Model;
@@ -44,6 +45,27 @@ public partial class GeneratedOutputTests
             Assert.DoesNotContain(project.Files(), f => f.Contains("Jobs/", StringComparison.Ordinal) || f.Contains("Worker", StringComparison.Ordinal));
             Assert.DoesNotContain(project.Files(), f => File.ReadAllText(Path.Combine(project.Directory, f)).Contains("Hangfire", StringComparison.OrdinalIgnoreCase));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios.AllAsTheoryData), MemberType = typeof(Scenarios))]
+    public async Task Fly_toml_scrapes_metrics_from_every_process_on_the_port_and_path_FlyMpg_Telemetry_serves(string[] args)
+    {
+        var project = await GeneratedOutput.GetAsync(args);
+        var fly = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(project.File("fly.toml")))!;
+        var appsettings = File.ReadAllText(project.File("appsettings.json"));
+
+        Assert.True(fly.TryGetValue("metrics", out var declared) && declared is TomlTable, "fly.toml has no [metrics] table.");
+        var metrics = (TomlTable)declared;
+        Assert.Equal(new FlyMetricsSettings().Port, Convert.ToInt32(metrics["port"]));
+        Assert.Equal(FlyMetricsSettings.Path, metrics["path"]);
+        // No processes list: Fly scrapes every process group, the worker's pool included.
+        Assert.False(metrics.ContainsKey("processes"), "[metrics] is limited to some process groups.");
+        // The port is the library's default, not a setting of the generated service that fly.toml could drift from.
+        Assert.DoesNotContain("\"Metrics\"", appsettings, StringComparison.Ordinal);
+        // No public service routes to the metrics port.
+        Assert.NotEqual(Convert.ToInt32(metrics["port"]), Convert.ToInt32(((TomlTable)fly["http_service"])["internal_port"]));
+        Assert.False(fly.ContainsKey("services"), "fly.toml has a [[services]] entry, which could expose the metrics port.");
     }
 
     [Theory]

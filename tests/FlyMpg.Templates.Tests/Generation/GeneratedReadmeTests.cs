@@ -74,7 +74,7 @@ public partial class GeneratedReadmeTests
         Assert.NotEmpty(settings);
         Assert.All(settings, setting => Assert.True(
             FlyMpgSetting.Exists(setting),
-            $"README.md names the setting {setting}, which is no property of FlyPostgresSettings or FlyHangfireSettings"));
+            $"README.md names the setting {setting}, which is no property of FlyPostgresSettings, FlyHangfireSettings or FlyMetricsSettings"));
     }
 
     [GeneratedRegex(@"`((?:[\w.-]+/)*(?:[\w.-]+\.(?:cs|json|toml|yaml|ini|txt)|Dockerfile))`")]

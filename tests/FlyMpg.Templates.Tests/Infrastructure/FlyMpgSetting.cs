@@ -1,5 +1,6 @@
 using System.Reflection;
 using FlyMpg.Hangfire;
+using FlyMpg.Telemetry;
 
 namespace FlyMpg.Templates.Tests.Infrastructure;
 
@@ -14,8 +15,13 @@ public static class FlyMpgSetting
             return false;
         }
 
-        // FlyMpg:Hangfire is FlyMpg.Hangfire's section; everything else under FlyMpg is FlyPostgresSettings.
-        var (type, rest) = path[1] == "Hangfire" ? (typeof(FlyHangfireSettings), path[2..]) : (typeof(FlyPostgresSettings), path[1..]);
+        // FlyMpg:Hangfire is FlyMpg.Hangfire's section, FlyMpg:Metrics FlyMpg.Telemetry's; everything else under FlyMpg is FlyPostgresSettings.
+        var (type, rest) = path[1] switch
+        {
+            "Hangfire" => (typeof(FlyHangfireSettings), path[2..]),
+            "Metrics" => (typeof(FlyMetricsSettings), path[2..]),
+            _ => (typeof(FlyPostgresSettings), path[1..]),
+        };
         foreach (var name in rest)
         {
             var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);

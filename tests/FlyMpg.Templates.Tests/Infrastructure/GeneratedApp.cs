@@ -14,6 +14,7 @@ public sealed class GeneratedApp
     private static readonly ConcurrentDictionary<string, Lazy<Task<GeneratedApp>>> Built = new();
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private const string MetricsPortVariable = "FlyMpg__Metrics__Port";
 
     private GeneratedApp(GeneratedProject project, string outputDirectory, string assemblyName, ProcessResult build)
     {
@@ -41,11 +42,13 @@ public sealed class GeneratedApp
 
     /// <summary>
     /// <c>dotnet &lt;App&gt;.dll &lt;args&gt;</c> in the build output, as Production, with neither database variable set
-    /// unless <see cref="ProcessRunner.WithEnvironment(string, string)"/> adds it.
+    /// unless <see cref="ProcessRunner.WithEnvironment(string, string)"/> adds it. Its metrics port is a free one, not
+    /// 9091: tests (and other checkouts on this machine) run several services at once.
     /// </summary>
     public ProcessRunner Command(params string[] args) =>
         DotNet.Command([AssemblyPath, .. args])
             .InDirectory(OutputDirectory)
+            .WithEnvironment(MetricsPortVariable, FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
             .WithoutEnvironment("DOTNET_ENVIRONMENT")
             .WithoutEnvironment("DATABASE_URL")
@@ -63,14 +66,18 @@ public sealed class GeneratedApp
     private async Task<RunningService> StartAsync(IReadOnlyDictionary<string, string> environment, string readyPath, string[] args)
     {
         var port = FreeTcpPort();
+        var metricsPort = FreeTcpPort();
         var process = Command([.. args, "--urls", $"http://127.0.0.1:{port}"])
+            .WithEnvironment(MetricsPortVariable, metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment(environment)
             .WithTimeout(TimeSpan.FromMinutes(10))
             .Start();
-        var service = new RunningService(process, new Uri($"http://127.0.0.1:{port}"));
+        var service = new RunningService(process, new Uri($"http://127.0.0.1:{port}"), new Uri($"http://127.0.0.1:{metricsPort}"));
         try
         {
             await service.WaitUntilReadyAsync(ReadyTimeout, readyPath);
+            // The metrics listener starts once the app serves, a moment after readyPath first answers.
+            await service.WaitUntilMetricsServedAsync(TimeSpan.FromSeconds(10));
             return service;
         }
         catch
@@ -115,11 +122,44 @@ public sealed class GeneratedApp
 }
 
 /// <summary>A running web API; disposing it stops the process.</summary>
-public sealed class RunningService(RunningProcess process, Uri baseAddress) : IAsyncDisposable
+public sealed class RunningService(RunningProcess process, Uri baseAddress, Uri metricsAddress) : IAsyncDisposable
 {
     public RunningProcess Process { get; } = process;
 
     public HttpClient Http { get; } = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The service's metrics listener (<c>FlyMpg__Metrics__Port</c>), apart from its public port.</summary>
+    public HttpClient Metrics { get; } = new() { BaseAddress = metricsAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Polls the metrics port until <c>/metrics</c> answers 200, or fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitUntilMetricsServedAsync(TimeSpan timeout) =>
+        await Poll.UntilAsync(
+            "the metrics port to serve /metrics",
+            async () =>
+            {
+                try
+                {
+                    using var response = await Metrics.GetAsync("/metrics");
+                    return response.StatusCode.ToString();
+                }
+                catch (HttpRequestException e)
+                {
+                    return e.Message;
+                }
+            },
+            answer => answer == nameof(HttpStatusCode.OK),
+            timeout,
+            answer => $"{answer}{Environment.NewLine}{Output}",
+            TimeSpan.FromMilliseconds(50));
+
+    /// <summary>Scrapes <c>/metrics</c> on the metrics port; fails on anything but 200.</summary>
+    public async Task<PrometheusScrape> ScrapeAsync()
+    {
+        using var response = await Metrics.GetAsync("/metrics");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET /metrics on the metrics port: {(int)response.StatusCode} {body}{Environment.NewLine}{Output}");
+        return PrometheusScrape.Parse(body);
+    }
 
     /// <summary>Output so far, for failure messages.</summary>
     public string Output => $"stdout:{Environment.NewLine}{Process.StdOut}{Environment.NewLine}stderr:{Environment.NewLine}{Process.StdErr}";
@@ -160,6 +200,7 @@ public sealed class RunningService(RunningProcess process, Uri baseAddress) : IA
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Metrics.Dispose();
         await Process.DisposeAsync();
     }
 }

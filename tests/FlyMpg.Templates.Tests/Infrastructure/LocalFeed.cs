@@ -1,7 +1,7 @@
 namespace FlyMpg.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// <c>&lt;run root&gt;/feed</c>: this checkout's packages (FlyMpg, FlyMpg.Hangfire, FlyMpg.Templates), packed once per
+/// <c>&lt;run root&gt;/feed</c>: this checkout's packages (FlyMpg, FlyMpg.Hangfire, FlyMpg.Telemetry, FlyMpg.Templates), packed once per
 /// test run by <c>build/pack.sh</c>, the script build/demo.sh and build/bench.sh use too. The sandbox's nuget.config
 /// lists it first, so generated services restore the library of this checkout as users restore the published one.
 /// </summary>

@@ -1,6 +1,7 @@
 using Orders.Database;
 using FlyMpg;
 using FlyMpg.Hangfire;
+using FlyMpg.Telemetry;
 
 // One image, several entrypoints (README.md, "How it runs"):
 //   dotnet Orders.dll           the HTTP API, through PgBouncer (DATABASE_URL)
@@ -17,6 +18,9 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 builder.AddFlyPostgres<AppDbContext>();
 // Jobs are enqueued through PgBouncer and run by the worker process.
 builder.AddFlyHangfire();
+// Metrics for fly.toml's [metrics] on port 9091 (pool usage, retries, 503s, latency: README.md, "Metrics"),
+// traces and logs over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+builder.AddFlyTelemetry();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

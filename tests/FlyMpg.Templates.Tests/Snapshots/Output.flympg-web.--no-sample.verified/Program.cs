@@ -1,5 +1,6 @@
 using Orders.Database;
 using FlyMpg;
+using FlyMpg.Telemetry;
 
 // One image, several entrypoints (README.md, "How it runs"):
 //   dotnet Orders.dll           the HTTP API, through PgBouncer (DATABASE_URL)
@@ -13,6 +14,9 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 // AppDbContext through PgBouncer (DATABASE_URL) in the web process, straight to Postgres (DIRECT_DATABASE_URL)
 // in migrate and the worker; pool sizes and timeouts are in appsettings.json's "FlyMpg" section.
 builder.AddFlyPostgres<AppDbContext>();
+// Metrics for fly.toml's [metrics] on port 9091 (pool usage, retries, 503s, latency: README.md, "Metrics"),
+// traces and logs over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+builder.AddFlyTelemetry();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

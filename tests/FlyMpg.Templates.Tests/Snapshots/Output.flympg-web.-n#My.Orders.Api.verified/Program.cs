@@ -1,6 +1,7 @@
 using My.Orders.Api.Database;
 using My.Orders.Api.Todos;
 using FlyMpg;
+using FlyMpg.Telemetry;
 
 // One image, several entrypoints (README.md, "How it runs"):
 //   dotnet My.Orders.Api.dll           the HTTP API, through PgBouncer (DATABASE_URL)
@@ -14,6 +15,9 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 // AppDbContext through PgBouncer (DATABASE_URL) in the web process, straight to Postgres (DIRECT_DATABASE_URL)
 // in migrate and the worker; pool sizes and timeouts are in appsettings.json's "FlyMpg" section.
 builder.AddFlyPostgres<AppDbContext>();
+// Metrics for fly.toml's [metrics] on port 9091 (pool usage, retries, 503s, latency: README.md, "Metrics"),
+// traces and logs over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+builder.AddFlyTelemetry();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TodoJsonContext.Default));
 

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace FlyMpg.Telemetry;
+
+/// <summary>Registers a FlyMpg service's telemetry the way Fly reads it.</summary>
+public static class FlyTelemetryExtensions
+{
+    /// <summary>The variable that turns on OTLP export of traces and logs (OpenTelemetry's own name for the collector's address).</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// Adds OpenTelemetry: metrics in Prometheus format on <see cref="FlyMetricsSettings.Port"/> (9091) at
+    /// <see cref="FlyMetricsSettings.Path"/>, for fly.toml's <c>[metrics]</c>, not on the public port: ASP.NET Core's request
+    /// duration and status (<c>http.server.request.duration</c>), Npgsql's pool usage per data source (<c>db.client.connection.count</c>
+    /// by state, <c>db.client.connection.max</c>, <c>db.client.connection.npgsql.pending_requests</c>, by
+    /// <c>db.client.connection.pool.name</c>: web, job-client, worker, direct), the runtime's <c>System.Runtime</c> meter, and
+    /// FlyMpg's own counters (<see cref="FlyPostgres.MeterName"/>). When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces
+    /// (requests, Npgsql commands) and logs are exported over OTLP too; when it is not, nothing is traced or sent.
+    /// Settings come from <c>FlyMpg:Metrics</c>, then <paramref name="configureSettings"/>.
+    /// </summary>
+    /// <exception cref="DatabaseConfigurationException">The metrics port is out of range.</exception>
+    public static IHostApplicationBuilder AddFlyTelemetry(this IHostApplicationBuilder builder, Action<FlyMetricsSettings>? configureSettings = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = new FlyMetricsSettings();
+        builder.Configuration.GetSection(FlyMetricsSettings.SectionName).Bind(settings);
+        configureSettings?.Invoke(settings);
+        if (settings.Port is < 1 or > 65535)
+        {
+            throw new DatabaseConfigurationException($"{FlyMetricsSettings.SectionName}:Port", $"is {settings.Port}; it must be a port number from 1 to 65535");
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (builder.Configuration["OTEL_SERVICE_NAME"] is null && builder.Configuration["FLY_APP_NAME"] is { } appName)
+        {
+            // Fly names the app; a collector then tells services apart without one more variable to set.
+            telemetry.ConfigureResource(resource => resource.AddService(appName, serviceInstanceId: builder.Configuration["FLY_MACHINE_ID"]));
+        }
+
+        if (settings.Enabled)
+        {
+            builder.Services.AddSingleton(settings);
+            telemetry.WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddNpgsqlInstrumentation()
+                // Built into .NET 9 and later: GC, heap, thread pool, exceptions, at no cost until scraped.
+                .AddMeter("System.Runtime")
+                .AddMeter(FlyPostgres.MeterName)
+                .AddPrometheusExporter());
+            builder.Services.AddHostedService<MetricsServer>();
+        }
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
+        {
+            // The exporters read OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS, _PROTOCOL) themselves.
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthCheck(context.Request.Path))
+                    .AddNpgsql()
+                    .AddOtlpExporter())
+                .WithLogging(logging => logging.AddOtlpExporter());
+        }
+
+        return builder;
+    }
+
+    // Fly polls /healthz every few seconds on every Machine: a trace each time would bury the requests that matter.
+    private static bool IsHealthCheck(PathString path) => path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace FlyMpg.Tests;
+
+/// <summary>A request the database could not serve is answered 503, and counted by its reason on the FlyMpg meter.</summary>
+public class DatabaseUnavailableHandlerTests
+{
+    private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception failure)
+    {
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var handler = new DatabaseUnavailableHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<DatabaseUnavailableHandler>.Instance);
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        return (await handler.TryHandleAsync(context, failure, CancellationToken.None), context);
+    }
+
+    [Fact]
+    public async Task A_full_pooler_is_answered_503_and_counted_as_saturated()
+    {
+        using var responses = new MetricRecorder(FlyPostgres.MeterName, "flympg.unavailable_responses");
+
+        var (handled, context) = await HandleAsync(new PostgresException("query_wait_timeout", "FATAL", "FATAL", PostgresErrorCodes.ProtocolViolation));
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        var counted = Assert.Single(responses.Measurements, m => Equals(m.Tags["flympg.reason"], "saturated"));
+        Assert.Equal(1, counted.Value);
+    }
+
+    [Fact]
+    public async Task A_bug_is_left_to_the_500_and_not_counted()
+    {
+        using var responses = new MetricRecorder(FlyPostgres.MeterName, "flympg.unavailable_responses");
+
+        var (handled, _) = await HandleAsync(new PostgresException("column \"titel\" does not exist", "ERROR", "ERROR", PostgresErrorCodes.UndefinedColumn));
+
+        Assert.False(handled);
+        Assert.Empty(responses.Measurements);
+    }
+}
