@@ -33,6 +33,11 @@ public class LibraryUpdateTests
         var feed = Path.Combine(work, "feed");
         (await DotNet.Command("pack", Path.Combine(library, "src", "FlyMpg", "FlyMpg.csproj"), "-c", "Release", "-o", feed, $"-p:Version={LaterVersion}", "-nologo")
             .InDirectory(library).WithTimeout(TimeSpan.FromMinutes(5)).RunAsync()).EnsureSuccess();
+        // The service's other FlyMpg packages, unchanged: they take the later FlyMpg as their dependency.
+        foreach (var unchanged in new[] { "FlyMpg.Telemetry", "FlyMpg.Hangfire" })
+        {
+            File.Copy(LocalFeed.Package(unchanged), Path.Combine(feed, Path.GetFileName(LocalFeed.Package(unchanged))));
+        }
 
         var before = await DoctorBudgetAsync(package, service.Directory, "current", package.Sandbox.NuGetConfigPath);
         var after = await DoctorBudgetAsync(package, service.Directory, "later", WriteConfigWithout(package.Sandbox, feed, Path.Combine(work, "nuget.later.config")),
