@@ -18,7 +18,7 @@ public sealed class WriteLoad(HttpClient http, int clients)
     private readonly ConcurrentDictionary<string, int> _acknowledged = new();
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly ConcurrentQueue<string> _unanswered = new();
-    private readonly ConcurrentQueue<(TimeSpan Started, TimeSpan Answered)> _created = new();
+    private readonly ConcurrentQueue<TimeSpan> _created = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _unavailable;
     private int _serverErrors;
@@ -32,9 +32,9 @@ public sealed class WriteLoad(HttpClient http, int clients)
     public Task RunAsync(TimeSpan requestTimeout, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(() => ClientAsync(client, keyed: client % 2 == 0, requestTimeout, stop))));
 
-    /// <summary>The first 201 to a request sent at or after <paramref name="since"/>, counted from then; null if none.</summary>
+    /// <summary>When the service first answered 201 at or after <paramref name="since"/>, counted from then; null if never.</summary>
     public TimeSpan? FirstWriteAfter(TimeSpan since) =>
-        _created.Where(c => c.Started >= since).Select(c => (TimeSpan?)(c.Answered - since)).Min();
+        _created.Where(answered => answered >= since).Select(answered => (TimeSpan?)(answered - since)).Min();
 
     /// <summary>Checks every acknowledged write against the table <paramref name="readTitles"/> returns (title → rows).</summary>
     public async Task<WriteLoadOutcome> CheckAsync(Func<Task<IReadOnlyDictionary<string, int>>> readTitles)
@@ -75,7 +75,7 @@ public sealed class WriteLoad(HttpClient http, int clients)
                 if (status == HttpStatusCode.Created)
                 {
                     _acknowledged[title] = client;
-                    _created.Enqueue((started, answered));
+                    _created.Enqueue(answered);
                     break;
                 }
 
