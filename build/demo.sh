@@ -28,6 +28,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 step "pack this checkout"
 rm -rf "$work" && mkdir -p "$work"
+# Orders is generated inside this repo: stop MSBuild from importing the repo's own props (central package
+# versions, warnings settings), so it builds as it does in a team's folder.
+printf '<Project>\n  <!-- demo barrier: nothing above this folder is imported -->\n</Project>\n' >"$work/Directory.Build.props"
+cp "$work/Directory.Build.props" "$work/Directory.Build.targets"
+printf '<Project>\n  <PropertyGroup>\n    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>\n  </PropertyGroup>\n</Project>\n' >"$work/Directory.Packages.props"
 # FlyMpg, FlyMpg.Hangfire and the template pack into a local feed that $work/nuget.config adds for Orders.
 bash "$root/build/pack.sh" "$work/packages" "$work" >/dev/null
 package="$(ls "$work"/packages/FlyMpg.Templates.*.nupkg)"
