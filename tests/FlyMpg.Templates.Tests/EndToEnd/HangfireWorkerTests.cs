@@ -268,7 +268,7 @@ public sealed class HangfireWorkerTests(MpgStandIn mpg, ITestOutputHelper output
         output.WriteLine($"worker scrape:{Environment.NewLine}{workerScrape.Excerpt("db_client_connection_max", "db_client_connection_count")}");
         output.WriteLine($"web scrape:{Environment.NewLine}{webScrape.Excerpt("db_client_connection_max")}");
         Assert.Equal(WorkerPoolSize, workerScrape.Value("db_client_connection_max", WorkerPool));
-        Assert.InRange(maxUsedScraped, 1, WorkerPoolSize);
+        Assert.InRange(maxUsedScraped, 0, WorkerPoolSize); // a job holds a connection only for its short UPDATE: a scrape may see none
         Assert.Empty(workerScrape.Series("db_client_connection_max", ("db_client_connection_pool_name", "web")));
         Assert.Equal(JobClientPoolSize, webScrape.Value("db_client_connection_max", ("db_client_connection_pool_name", "job-client")));
         Assert.Equal(PooledPoolSize, webScrape.Value("db_client_connection_max", ("db_client_connection_pool_name", "web")));
