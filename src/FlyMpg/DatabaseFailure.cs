@@ -35,17 +35,21 @@ internal static class DatabaseFailure
     private static readonly string[] PgBouncerSaturated = ["query_wait_timeout"];
 
     /// <summary>The kind of the first Npgsql failure in <paramref name="exception"/>'s chain (EF and Hangfire wrap them).</summary>
-    public static DatabaseFailureKind Classify(Exception exception)
+    public static DatabaseFailureKind Classify(Exception exception) =>
+        FindNpgsqlException(exception) is { } npgsql ? Classify(npgsql) : DatabaseFailureKind.NotAnOutage;
+
+    /// <summary>The first Npgsql failure in <paramref name="exception"/>'s chain, under EF's and Hangfire's wrappers; null if none.</summary>
+    public static NpgsqlException? FindNpgsqlException(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             if (e is NpgsqlException npgsql)
             {
-                return Classify(npgsql);
+                return npgsql;
             }
         }
 
-        return DatabaseFailureKind.NotAnOutage;
+        return null;
     }
 
     private static DatabaseFailureKind Classify(NpgsqlException e)

@@ -40,25 +40,14 @@ internal static class FlyMpgMetrics
         }
     }
 
-    // EF Core and Hangfire wrap Npgsql's exceptions: the SQLSTATE of the first PostgresException in the chain, else the
-    // type of the first NpgsqlException's cause (SocketException, TimeoutException), so the label stays a short, closed set.
-    private static string ErrorType(Exception failure)
+    // The SQLSTATE of the Npgsql failure under EF's and Hangfire's wrappers, else the type of its cause
+    // (SocketException, TimeoutException), so the label stays a short, closed set.
+    private static string ErrorType(Exception failure) => DatabaseFailure.FindNpgsqlException(failure) switch
     {
-        for (Exception? e = failure; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException postgres)
-            {
-                return postgres.SqlState;
-            }
-
-            if (e is NpgsqlException npgsql)
-            {
-                return (npgsql.InnerException ?? npgsql).GetType().Name;
-            }
-        }
-
-        return failure.GetType().Name;
-    }
+        PostgresException postgres => postgres.SqlState,
+        { } npgsql => (npgsql.InnerException ?? npgsql).GetType().Name,
+        null => failure.GetType().Name,
+    };
 
     private static string Reason(DatabaseFailureKind kind) => kind switch
     {
