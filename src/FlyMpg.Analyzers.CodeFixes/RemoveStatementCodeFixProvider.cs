@@ -15,7 +15,8 @@ namespace FlyMpg.Analyzers.CodeFixes;
 /// <summary>
 /// FLYMPG001: removes the statement that calls Prepare()/PrepareAsync(). FLYMPG006: removes the statement that calls
 /// Database.Migrate()/MigrateAsync() at startup (the migrate command applies migrations). Offered only when the call is the
-/// whole statement (optionally awaited, optionally with ConfigureAwait), so nothing else is lost.
+/// whole statement (optionally awaited, optionally with ConfigureAwait), so nothing else is lost; for FLYMPG006 the
+/// <c>using</c> scope around it goes too when it only resolved the context to migrate.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveStatementCodeFixProvider)), Shared]
 public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
@@ -50,8 +51,9 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
             var title = diagnostic.Id == FlyMpgDiagnostics.PrepareId
                 ? "Remove the Prepare() call"
                 : "Remove the startup migration (the migrate command applies migrations)";
+            var removed = diagnostic.Id == FlyMpgDiagnostics.StartupMigrationId ? (StatementSyntax?)ScopeOnlyFor(statement) ?? statement : statement;
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => RemoveAsync(context.Document, statement, ct), equivalenceKey: diagnostic.Id),
+                CodeAction.Create(title, ct => RemoveAsync(context.Document, removed, ct), equivalenceKey: diagnostic.Id),
                 diagnostic);
         }
     }
@@ -81,6 +83,17 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
             }
         }
     }
+
+    /// <summary>
+    /// <c>using (var scope = app.Services.CreateScope()) { var db = scope...GetRequiredService&lt;AppDb&gt;(); db.Database.Migrate(); }</c>:
+    /// the scope exists only to migrate, so the whole using statement goes. Null when the block does anything else.
+    /// </summary>
+    private static UsingStatementSyntax? ScopeOnlyFor(StatementSyntax migration) =>
+        migration.Parent is BlockSyntax { Parent: UsingStatementSyntax usingStatement } block
+        && block.Statements.All(s => s == migration || s is LocalDeclarationStatementSyntax { Declaration.Variables: var variables }
+            && variables.All(v => v.Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetRequiredService" or "GetService" } }))
+            ? usingStatement
+            : null;
 
     private static async Task<Document> RemoveAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
     {
@@ -112,7 +125,10 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
         var annotation = new SyntaxAnnotation();
         var next = removed.GetLastToken().GetNextToken();
         var annotated = root.ReplaceNode(removed, removed.WithAdditionalAnnotations(annotation));
-        if (lastEndOfLine >= 0 && next != default)
+        // A blank line above it and one below would leave two: keep only the one below.
+        var keptIsBlank = leading.Take(lastEndOfLine + 1).All(t => t.IsKind(SyntaxKind.EndOfLineTrivia) || t.IsKind(SyntaxKind.WhitespaceTrivia));
+        var blankBelow = next != default && next.LeadingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        if (lastEndOfLine >= 0 && next != default && !(keptIsBlank && blankBelow))
         {
             var kept = leading.Take(lastEndOfLine + 1);
             var nextToken = annotated.FindToken(next.SpanStart);

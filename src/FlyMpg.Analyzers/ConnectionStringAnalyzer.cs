@@ -57,7 +57,9 @@ public sealed class ConnectionStringAnalyzer : DiagnosticAnalyzer
 
         var isUrl = connectionString is not null && AnalyzeConnectionString(context, connectionString, name);
 
-        if (!isUrl && types.ReferencesFlyMpg && (connectionString is not null || connection is not null) && !IsDesignTimeFactory(context.ContainingSymbol, types))
+        // UseNpgsql inside AddDbContext/AddDbContextPool is FLYMPG010's, whose fix replaces the whole registration.
+        if (!isUrl && types.ReferencesFlyMpg && (connectionString is not null || connection is not null) && !IsDesignTimeFactory(context.ContainingSymbol, types)
+            && !DbContextRegistrationAnalyzer.IsInsideRegistration(invocation, types))
         {
             context.ReportDiagnostic(Diagnostic.Create(FlyMpgDiagnostics.BypassesPooledPolicy, invocation.Syntax.GetLocation(), name));
         }

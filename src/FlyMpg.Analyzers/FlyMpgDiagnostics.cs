@@ -18,6 +18,8 @@ public static class FlyMpgDiagnostics
     public const string BypassesPooledPolicyId = "FLYMPG007";
     public const string UrlConnectionStringId = "FLYMPG008";
     public const string HangfirePooledSessionId = "FLYMPG009";
+    public const string OwnDbContextRegistrationId = "FLYMPG010";
+    public const string NoCommandDispatchId = "FLYMPG011";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -89,6 +91,20 @@ public static class FlyMpgDiagnostics
         "Hangfire option that needs a session",
         "'{0} = true' {1}; give Hangfire the direct connection, or set it to false, or suppress it if this storage already uses the direct connection",
         "Hangfire",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor OwnDbContextRegistration = Create(
+        OwnDbContextRegistrationId,
+        "DbContext registered on a connection of its own",
+        "'{0}<{1}>' with UseNpgsql builds its own connection: no PgBouncer-safe settings, no retry of 08P01 (client_idle_timeout after an idle spell), and migrate and worker cannot find the context; register it with {2}",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NoCommandDispatch = Create(
+        NoCommandDispatchId,
+        "Web app does not dispatch FlyMpg's commands",
+        "'{0}' runs only the web app: fly.toml's release_command (migrate) and worker process group start this same program with an argument it ignores, so the deploy serves without migrating; use 'return await app.RunFlyAsync(args);'",
+        "Migrations",
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>

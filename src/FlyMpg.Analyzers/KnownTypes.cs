@@ -24,6 +24,10 @@ internal sealed class KnownTypes
         PostgreSqlStorageOptions = compilation.GetTypeByMetadataName("Hangfire.PostgreSql.PostgreSqlStorageOptions");
         FlyPostgresExtensions = compilation.GetTypeByMetadataName("FlyMpg.FlyPostgresExtensions");
         FormattableString = compilation.GetTypeByMetadataName("System.FormattableString");
+        EntityFrameworkServiceCollectionExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions");
+        HostApplicationBuilder = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostApplicationBuilder");
+        Configuration = compilation.GetTypeByMetadataName("Microsoft.Extensions.Configuration.IConfiguration");
+        WebApplication = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.WebApplication");
     }
 
     public INamedTypeSymbol? NpgsqlCommand { get; }
@@ -43,6 +47,10 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? PostgreSqlStorageOptions { get; }
     public INamedTypeSymbol? FlyPostgresExtensions { get; }
     public INamedTypeSymbol? FormattableString { get; }
+    public INamedTypeSymbol? EntityFrameworkServiceCollectionExtensions { get; }
+    public INamedTypeSymbol? HostApplicationBuilder { get; }
+    public INamedTypeSymbol? Configuration { get; }
+    public INamedTypeSymbol? WebApplication { get; }
 
     /// <summary>True when the compilation references the FlyMpg library (its AddFlyPostgres entry point is visible).</summary>
     public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;

@@ -26,12 +26,27 @@ public static class FlyPostgresExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var settings = new FlyPostgresSettings();
-        builder.Configuration.GetSection(FlyPostgres.SectionName).Bind(settings);
-        configureSettings?.Invoke(settings);
-        var connections = new FlyPostgresConnections(builder.Configuration, settings);
+        builder.Services.AddFlyPostgres<TContext>(builder.Configuration, configureSettings);
+        return builder;
+    }
 
-        var services = builder.Services;
+    /// <summary>
+    /// The same registration as <see cref="AddFlyPostgres{TContext}(IHostApplicationBuilder, Action{FlyPostgresSettings}?)"/>,
+    /// for code that has the service collection and the configuration but not the builder: a <c>Startup</c> class's
+    /// <c>ConfigureServices</c> (<c>services.AddFlyPostgres&lt;AppDbContext&gt;(Configuration)</c>). The URLs and the
+    /// <c>FlyMpg</c> section are read from <paramref name="configuration"/>.
+    /// </summary>
+    /// <exception cref="DatabaseConfigurationException">A setting is out of range.</exception>
+    public static IServiceCollection AddFlyPostgres<TContext>(this IServiceCollection services, IConfiguration configuration, Action<FlyPostgresSettings>? configureSettings = null)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = new FlyPostgresSettings();
+        configuration.GetSection(FlyPostgres.SectionName).Bind(settings);
+        configureSettings?.Invoke(settings);
+        var connections = new FlyPostgresConnections(configuration, settings);
+
         services.AddSingleton(connections);
         services.AddSingleton<FlyProcess>();
         services.AddSingleton<FlyDataSources>();
@@ -55,7 +70,7 @@ public static class FlyPostgresExtensions
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWorkerMachine, "FlyMpg__Worker__MaxPoolSize", c => c.Worker()));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "database", provider => new DatabaseReadinessCheck(provider.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag], DatabaseReadinessCheck.Timeout));
-        return builder;
+        return services;
     }
 
     /// <summary>

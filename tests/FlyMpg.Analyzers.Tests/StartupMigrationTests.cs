@@ -144,6 +144,42 @@ public sealed class StartupMigrationTests
         """ + Context, topLevel: true);
 
     [Fact]
+    public Task The_fix_removes_a_scope_that_only_resolved_the_context_to_migrate() => Verifier.FixAsync<RemoveStatementCodeFixProvider>("""
+        using System;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        IServiceProvider services = new ServiceCollection().BuildServiceProvider();
+        System.Console.WriteLine("built");
+
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            {|FLYMPG006:db.Database.Migrate()|};
+        }
+
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            {|FLYMPG006:db.Database.Migrate()|};
+            System.Console.WriteLine("seeded");
+        }
+        """ + Context, """
+        using System;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        IServiceProvider services = new ServiceCollection().BuildServiceProvider();
+        System.Console.WriteLine("built");
+
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            System.Console.WriteLine("seeded");
+        }
+        """ + Context, topLevel: true);
+
+    [Fact]
     public Task EnsureCreated_gets_no_automatic_fix() => Verifier.FixAsync<RemoveStatementCodeFixProvider>("""
         using Microsoft.EntityFrameworkCore;
 

@@ -11,13 +11,18 @@ internal sealed class CodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnal
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
-    public CodeFixTest(string source, string fixedSource, bool topLevel = false)
+    public CodeFixTest(string source, string fixedSource, bool topLevel = false, bool referencesFlyMpg = false)
     {
         TestCode = source;
         FixedCode = fixedSource;
         ReferenceAssemblies = TestReferences.None;
         TestState.AdditionalReferences.AddRange(TestReferences.Runtime);
         FixedState.AdditionalReferences.AddRange(TestReferences.Runtime);
+        if (referencesFlyMpg)
+        {
+            TestState.AdditionalReferences.Add(TestReferences.FlyMpgLibrary);
+            FixedState.AdditionalReferences.Add(TestReferences.FlyMpgLibrary);
+        }
         if (topLevel)
         {
             TestState.OutputKind = OutputKind.ConsoleApplication;

@@ -16,7 +16,7 @@ internal static class TestReferences
 
     public static ImmutableArray<MetadataReference> Runtime { get; } = LoadRuntime();
 
-    /// <summary>An assembly named FlyMpg with the library's entry point type, as a service referencing the package sees it.</summary>
+    /// <summary>An assembly named FlyMpg with the library's entry points the analyzers and code fixes name, with their real signatures.</summary>
     public static MetadataReference FlyMpgLibrary { get; } = CompileFlyMpgStandIn();
 
     private static ImmutableArray<MetadataReference> LoadRuntime()
@@ -40,7 +40,18 @@ internal static class TestReferences
 
             public static class FlyPostgresExtensions
             {
-                public static T AddFlyPostgres<TContext, T>(this T builder) => builder;
+                public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddFlyPostgres<TContext>(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder) => builder;
+
+                public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddFlyPostgres<TContext>(
+                    this Microsoft.Extensions.DependencyInjection.IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) => services;
+
+                public static Microsoft.AspNetCore.Routing.IEndpointRouteBuilder MapFlyHealthChecks(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints) => endpoints;
+            }
+
+            public static class FlyCommandLine
+            {
+                public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Builder.WebApplication app, string[] args) =>
+                    System.Threading.Tasks.Task.FromResult(0);
             }
             """;
         var compilation = CSharpCompilation.Create(

@@ -26,6 +26,13 @@ internal static class Verify<TAnalyzer>
         where TCodeFix : CodeFixProvider, new() =>
         new CodeFixTest<TAnalyzer, TCodeFix>(source, fixedSource, topLevel).RunAsync();
 
+    public static Task TopLevelDiagnosticsWithFlyMpgAsync(string source, params DiagnosticResult[] expected) =>
+        RunAsync(new AnalyzerTest<TAnalyzer>(source, topLevel: true, referencesFlyMpg: true), expected);
+
+    public static Task FixWithFlyMpgAsync<TCodeFix>(string source, string fixedSource, bool topLevel = false)
+        where TCodeFix : CodeFixProvider, new() =>
+        new CodeFixTest<TAnalyzer, TCodeFix>(source, fixedSource, topLevel, referencesFlyMpg: true).RunAsync();
+
     private static Task RunAsync(AnalyzerTest<TAnalyzer> test, DiagnosticResult[] expected)
     {
         test.ExpectedDiagnostics.AddRange(expected);
