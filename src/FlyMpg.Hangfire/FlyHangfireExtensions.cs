@@ -11,7 +11,7 @@ namespace FlyMpg.Hangfire;
 public static class FlyHangfireExtensions
 {
     /// <summary>
-    /// Adds Hangfire on the connections of <see cref="FlyPostgresExtensions.AddFlyPostgres"/> (call that first): the web
+    /// Adds Hangfire on the connections of <see cref="FlyPostgresExtensions.AddFlyPostgres{TContext}(Microsoft.Extensions.Hosting.IHostApplicationBuilder, Action{FlyPostgresSettings}?)"/> (call that first): the web
     /// process enqueues through PgBouncer on a small pool of its own; <c>dotnet App.dll worker</c> runs the jobs over
     /// <c>DIRECT_DATABASE_URL</c> and serves the dashboard at <c>/jobs</c>; <c>migrate</c> installs the schema; <c>doctor</c>
     /// checks the schema and the workers' heartbeats. Settings come from <c>FlyMpg:Hangfire</c>, then <paramref name="configureSettings"/>.

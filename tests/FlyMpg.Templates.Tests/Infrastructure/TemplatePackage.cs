@@ -4,7 +4,7 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// The templates of this checkout, installed once per test run into an isolated hive
-/// (<c>dotnet new install &lt;repo&gt;/templates/&lt;t&gt; --debug:custom-hive &lt;run&gt;/hive</c>),
+/// (<c>dotnet new install &lt;repo&gt;/templates --debug:custom-hive &lt;run&gt;/hive</c>),
 /// and <c>dotnet new</c> against that hive into fresh folders of the <see cref="Sandbox"/>.
 /// </summary>
 public sealed partial class TemplatePackage
@@ -98,23 +98,28 @@ public sealed partial class TemplatePackage
         await LocalFeed.EnsurePackedAsync().ConfigureAwait(false);
         var hive = TestPaths.RecreateDirectory(Path.Combine(TestPaths.RunRoot, "hive"));
         var sandbox = Sandbox.Shared;
-        foreach (var folder in folders)
-        {
-            var result = await DotNet.New(hive, "install", folder)
-                .InDirectory(sandbox.Root)
-                .RunAsync()
-                .ConfigureAwait(false);
-            result.EnsureSuccess();
 
-            // `dotnet new install` of a folder exits 0 with only a warning when template.json is unusable.
-            if (!result.StdOut.Contains("Success:", StringComparison.Ordinal) || result.StdErr.Trim().Length > 0)
-            {
-                throw result.Failure($"Installing the template folder '{folder}' did not report success cleanly.");
-            }
+        // templates/ as one source, as the package's content/ folder is one: flympg-add takes files from ../flympg-web/,
+        // which the engine refuses (MV012) outside the folder that was installed.
+        var result = await DotNet.New(hive, "install", TestPaths.TemplatesRoot)
+            .InDirectory(sandbox.Root)
+            .RunAsync()
+            .ConfigureAwait(false);
+        result.EnsureSuccess();
+
+        // `dotnet new install` of a folder exits 0 with only a warning when a template.json is unusable.
+        var missing = folders.Select(f => ShortName(f)).Where(name => !result.StdOut.Contains(name, StringComparison.Ordinal)).ToList();
+        if (!result.StdOut.Contains("Success:", StringComparison.Ordinal) || result.StdErr.Trim().Length > 0 || missing.Count > 0)
+        {
+            throw result.Failure($"Installing the templates folder '{TestPaths.TemplatesRoot}' did not report success cleanly (not listed: {string.Join(", ", missing)}).");
         }
 
         return new TemplatePackage(hive, sandbox, folders);
     }
+
+    private static string ShortName(string templateFolder) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(templateFolder, ".template.config", "template.json")))
+            .RootElement.GetProperty("shortName").GetString()!;
 
     // The union of the Windows and Unix sets, so snapshot names are the same on every OS.
     [GeneratedRegex(@"[<>:""/\\|?*\x00-\x1F]")]

@@ -41,6 +41,27 @@ public partial class TemplateConfigTests
         return data;
     }
 
+    /// <summary>Project templates (tags.type project): a project named by -n, restored after generation.</summary>
+    public static TheoryData<string> ProjectTemplates() => TemplatesOfType("project");
+
+    /// <summary>Item templates (tags.type item): files added to a project that exists, named after it.</summary>
+    public static TheoryData<string> ItemTemplates() => TemplatesOfType("item");
+
+    private static TheoryData<string> TemplatesOfType(string type)
+    {
+        var data = new TheoryData<string>();
+        foreach (var folder in TestPaths.TemplateFolders())
+        {
+            var json = Load(Path.GetFileName(folder));
+            if (json.Root.TryGetProperty("tags", out var tags) && Str(tags, "type") == type)
+            {
+                data.Add(Path.GetFileName(folder));
+            }
+        }
+
+        return data;
+    }
+
     public static TheoryData<string, string> ConfigFiles()
     {
         var data = new TheoryData<string, string>();
@@ -92,7 +113,9 @@ public partial class TemplateConfigTests
         Assert.True(json.String("identity") is { Length: > 0 }, $"{json.Path}: identity is missing (MV001)");
         Assert.True(json.String("name") is { Length: > 0 }, $"{json.Path}: name is missing (MV002)");
         Assert.True(ShortNames(json).Count > 0, $"{json.Path}: shortName is missing (MV003)");
-        Assert.True(json.String("sourceName") is { Length: > 0 }, $"{json.Path}: sourceName is missing (MV005)");
+        var isItem = json.Root.TryGetProperty("tags", out var tags) && Str(tags, "type") == "item";
+        // An item template takes its names from the project it is added to, not from -n (ItemTemplates' rules).
+        Assert.True(isItem || json.String("sourceName") is { Length: > 0 }, $"{json.Path}: sourceName is missing (MV005)");
         Assert.True(json.String("author") is { Length: > 0 }, $"{json.Path}: author is missing (MV006)");
         Assert.True(json.String("groupIdentity") is { Length: > 0 }, $"{json.Path}: groupIdentity is missing (MV007)");
         Assert.True(json.String("generatorVersions") is { Length: > 0 }, $"{json.Path}: generatorVersions is missing (MV008)");
@@ -164,7 +187,7 @@ public partial class TemplateConfigTests
     }
 
     [Theory]
-    [MemberData(nameof(Templates))]
+    [MemberData(nameof(ProjectTemplates))]
     public void Source_name_is_dotted_so_namespace_handling_is_exercised(string template)
     {
         var json = Load(template);
@@ -385,7 +408,7 @@ public partial class TemplateConfigTests
     }
 
     [Theory]
-    [MemberData(nameof(Templates))]
+    [MemberData(nameof(ProjectTemplates))]
     public void Restore_post_action_is_the_standard_one_and_skippable(string template)
     {
         var json = Load(template);
@@ -418,7 +441,7 @@ public partial class TemplateConfigTests
     }
 
     [Theory]
-    [MemberData(nameof(Templates))]
+    [MemberData(nameof(ProjectTemplates))]
     public void Primary_outputs_point_at_files_of_the_template_including_a_project(string template)
     {
         var json = Load(template);
@@ -434,6 +457,41 @@ public partial class TemplateConfigTests
             outputs.Any(o => o!.EndsWith(".csproj", StringComparison.Ordinal) && Path.GetFileNameWithoutExtension(o) == sourceName),
             $"{json.Path}: no primaryOutputs entry is the project '{sourceName}.csproj' (renamed by -n)");
     }
+
+    [Fact]
+    public void The_pack_has_an_item_template()
+    {
+        Assert.True(ItemTemplates().Count > 0, "no item template (tags.type item) under templates/: flympg-add is missing");
+    }
+
+    [Theory]
+    [MemberData(nameof(ItemTemplates))]
+    public void Item_template_adds_FlyMpg_at_the_pack_version_only_to_an_ASP_NET_Core_project_named_by_its_assembly(string template)
+    {
+        var json = Load(template);
+        var version = System.Xml.Linq.XDocument.Load(Path.Combine(TestPaths.RepoRoot, "Directory.Build.props")).Descendants("Version").Single().Value;
+        var actions = json.Root.TryGetProperty("postActions", out var p) && p.ValueKind == JsonValueKind.Array ? p.EnumerateArray().ToList() : [];
+        var packages = actions
+            .Where(a => string.Equals(Str(a, "actionId"), AddReferenceActionId, StringComparison.OrdinalIgnoreCase))
+            .Select(a => a.GetProperty("args"))
+            .ToList();
+
+        Assert.True(packages.Count > 0, $"{json.Path}: no add-reference post-action ({AddReferenceActionId})");
+        Assert.All(packages, args => Assert.True(
+            Str(args, "referenceType") == "package" && Str(args, "version") == version,
+            $"{json.Path}: the package reference to '{Str(args, "reference")}' must be a package at the pack's version {version}, is {Str(args, "referenceType")} {Str(args, "version")}"));
+        Assert.Contains("FlyMpg", packages.Select(a => Str(a, "reference")));
+        Assert.True(
+            json.Root.TryGetProperty("constraints", out var constraints)
+                && constraints.EnumerateObject().Any(c => Str(c.Value, "type") == "project-capability" && Str(c.Value, "args") == "AspNetCore"),
+            $"{json.Path}: no project-capability constraint 'AspNetCore': the template would add Fly files to any project");
+        Assert.True(
+            Symbols(json).Any(s => Type(s.Symbol) == "bind" && Str(s.Symbol, "binding") == "msbuild:AssemblyName"),
+            $"{json.Path}: no symbol bound to msbuild:AssemblyName: fly.toml and the Dockerfile would name the folder, not the assembly");
+        Assert.True(json.String("sourceName") is null, $"{json.Path}: an item template's sourceName would rename files after -n, not after the project");
+    }
+
+    private const string AddReferenceActionId = "B17581D1-C5C9-4489-8F0A-004BE667B814";
 
     private static IReadOnlyList<string> ShortNames(TemplateJson json) =>
         !json.Root.TryGetProperty("shortName", out var s) ? []
