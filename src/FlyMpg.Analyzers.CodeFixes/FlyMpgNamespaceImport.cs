@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace FlyMpg.Analyzers.CodeFixes;
 
-/// <summary>Adds <c>using FlyMpg;</c> to a file that has neither it nor a global one, in ordinal order among its usings.</summary>
+/// <summary>Adds <c>using FlyMpg;</c> to a file that has neither it nor a global one: after the System usings, in ordinal order among the others (the .NET convention).</summary>
 internal static class FlyMpgNamespaceImport
 {
     private const string Namespace = "FlyMpg";
@@ -33,7 +33,8 @@ internal static class FlyMpgNamespaceImport
 
         var usings = unit.Usings;
         var index = 0;
-        while (index < usings.Count && string.CompareOrdinal(usings[index].Name?.ToString(), Namespace) < 0 && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None))
+        while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
+            && (IsSystem(usings[index]) || string.CompareOrdinal(usings[index].Name?.ToString(), Namespace) < 0))
         {
             index++;
         }
@@ -49,6 +50,9 @@ internal static class FlyMpgNamespaceImport
 
         return unit.WithUsings(usings.Insert(index, directive));
     }
+
+    private static bool IsSystem(UsingDirectiveSyntax directive) =>
+        directive.Name?.ToString() is { } name && (name == "System" || name.StartsWith("System.", System.StringComparison.Ordinal));
 
     private static bool IsGloballyImported(SemanticModel? semanticModel) =>
         semanticModel?.Compilation.SyntaxTrees

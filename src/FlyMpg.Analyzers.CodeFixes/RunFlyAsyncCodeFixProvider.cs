@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Linq;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FlyMpg.Analyzers;
@@ -13,9 +13,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace FlyMpg.Analyzers.CodeFixes;
 
 /// <summary>
-/// FLYMPG011: replaces the top-level <c>app.Run();</c> / <c>await app.RunAsync();</c> with
-/// <c>return await app.RunFlyAsync(args);</c>, adds <c>app.MapFlyHealthChecks();</c> before it when the project maps neither it
-/// nor a <c>/healthz</c> of its own (fly.toml's check asks for <c>/healthz</c>), and adds <c>using FlyMpg;</c>.
+/// FLYMPG011: replaces <c>app.Run();</c> / <c>await app.RunAsync();</c> with <c>return await app.RunFlyAsync(args);</c>
+/// (in a static Main, which becomes <c>async Task&lt;int&gt;</c>, with Main's own parameter name), adds
+/// <c>app.MapFlyHealthChecks();</c> before it when the project maps neither it nor a <c>/healthz</c> of its own (fly.toml's
+/// check asks for <c>/healthz</c>), and adds <c>using FlyMpg;</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RunFlyAsyncCodeFixProvider)), Shared]
 public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
@@ -36,7 +37,7 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
         {
             if (!diagnostic.Properties.ContainsKey(CommandDispatchAnalyzer.FixableProperty)
                 || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } invocation
-                || invocation.FirstAncestorOrSelf<GlobalStatementSyntax>() is not { } statement)
+                || invocation.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement)
             {
                 continue;
             }
@@ -47,7 +48,7 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
         }
     }
 
-    private static async Task<Document> FixAsync(Document document, GlobalStatementSyntax statement, ExpressionSyntax app, CancellationToken cancellationToken)
+    private static async Task<Document> FixAsync(Document document, ExpressionStatementSyntax statement, ExpressionSyntax app, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -56,30 +57,62 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
         }
 
         var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var main = statement.Parent is BlockSyntax { Parent: MethodDeclarationSyntax method } ? method : null;
+        var argsName = main?.ParameterList.Parameters.FirstOrDefault()?.Identifier.ValueText ?? "args";
         var appText = app.WithoutTrivia().ToString();
+        var mapsHealth = await MapsHealthAsync(semanticModel, root, cancellationToken).ConfigureAwait(false);
+
         var trailing = statement.GetTrailingTrivia();
         var newline = trailing.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) ? trailing : SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine("\n"));
-        var dispatch = SyntaxFactory.GlobalStatement(SyntaxFactory.ParseStatement($"return await {appText}.RunFlyAsync(args);"))
+        var dispatch = SyntaxFactory.ParseStatement($"return await {appText}.RunFlyAsync({argsName});")
             .WithLeadingTrivia(statement.GetLeadingTrivia())
             .WithTrailingTrivia(trailing);
+        // The health line takes the statement's place (blank lines and comments above it); the return follows it, indented alike.
+        var leading = statement.GetLeadingTrivia();
+        var lastEndOfLine = leading.Select((trivia, index) => trivia.IsKind(SyntaxKind.EndOfLineTrivia) ? index : -1).DefaultIfEmpty(-1).Max();
+        var indentation = leading.Skip(lastEndOfLine + 1);
+        var statements = mapsHealth
+            ? new[] { dispatch }
+            : new[]
+            {
+                SyntaxFactory.ParseStatement($"{appText}.MapFlyHealthChecks();").WithLeadingTrivia(leading).WithTrailingTrivia(newline),
+                dispatch.WithLeadingTrivia(indentation),
+            };
+
+        SyntaxNode newRoot;
+        if (main is null)
+        {
+            // Top-level statements: each statement is wrapped in a GlobalStatement.
+            var global = (GlobalStatementSyntax)statement.Parent!;
+            newRoot = root.ReplaceNode(global, statements.Select(s => (SyntaxNode)SyntaxFactory.GlobalStatement(s)));
+        }
+        else
+        {
+            var body = main.Body!;
+            var index = body.Statements.IndexOf(statement);
+            var newBody = body.WithStatements(body.Statements.RemoveAt(index).InsertRange(index, statements));
+            var returnType = SyntaxFactory.ParseTypeName("Task<int>").WithTriviaFrom(main.ReturnType);
+            var modifiers = main.Modifiers.Any(SyntaxKind.AsyncKeyword)
+                ? main.Modifiers
+                : main.Modifiers.Add(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+            newRoot = root.ReplaceNode(main, main.WithBody(newBody).WithReturnType(returnType).WithModifiers(modifiers));
+        }
+
+        return document.WithSyntaxRoot(FlyMpgNamespaceImport.Ensure(newRoot, semanticModel));
+    }
+
+    private static async Task<bool> MapsHealthAsync(SemanticModel? semanticModel, SyntaxNode root, CancellationToken cancellationToken)
+    {
         var trees = semanticModel?.Compilation.SyntaxTrees ?? ImmutableArray.Create(root.SyntaxTree);
-        var mapsHealth = false;
         foreach (var tree in trees)
         {
             var text = (await tree.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
-            mapsHealth |= text.Contains("MapFlyHealthChecks") || text.Contains("\"/healthz\"");
+            if (text.Contains("MapFlyHealthChecks") || text.Contains("\"/healthz\""))
+            {
+                return true;
+            }
         }
 
-        var replacements = mapsHealth
-            ? new SyntaxNode[] { dispatch }
-            : new SyntaxNode[]
-            {
-                SyntaxFactory.GlobalStatement(SyntaxFactory.ParseStatement($"{appText}.MapFlyHealthChecks();"))
-                    .WithLeadingTrivia(statement.GetLeadingTrivia())
-                    .WithTrailingTrivia(newline),
-                dispatch.WithLeadingTrivia(),
-            };
-        var newRoot = FlyMpgNamespaceImport.Ensure(root.ReplaceNode(statement, replacements), semanticModel);
-        return document.WithSyntaxRoot(newRoot);
+        return false;
     }
 }

@@ -11,13 +11,13 @@ namespace FlyMpg.Analyzers;
 /// FLYMPG011: in a project that references FlyMpg, <c>app.Run()</c> / <c>app.RunAsync()</c> on a <c>WebApplication</c> in the
 /// program's entry point (top-level statements or a static Main). fly.toml starts the same image with <c>migrate</c>
 /// (release_command) and <c>worker</c> (process group); a program that only runs the web app ignores them, so a deploy
-/// would serve the new code without migrating. The code fix (top-level statements, no URL argument) writes
-/// <c>return await app.RunFlyAsync(args);</c>.
+/// would serve the new code without migrating. The code fix (top-level statements, or a statement of a void/Task Main's
+/// body; no URL argument) writes <c>return await app.RunFlyAsync(args);</c> (and makes Main <c>async Task&lt;int&gt;</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class CommandDispatchAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property present when the code fix applies: a top-level statement that is exactly the call.</summary>
+    /// <summary>Diagnostic property present when the code fix applies: a statement that is exactly the call, top-level or in Main's body.</summary>
     public const string FixableProperty = "Fixable";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(FlyMpgDiagnostics.NoCommandDispatch);
@@ -67,12 +67,18 @@ public sealed class CommandDispatchAnalyzer : DiagnosticAnalyzer
         // Run(url) or RunAsync(cancellationToken): an argument the replacement would drop.
         var noArgument = !invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && !(method.IsExtensionMethod && a.Parameter?.Ordinal == 0));
         var statement = invocation.Syntax.Parent is AwaitExpressionSyntax awaited ? awaited.Parent : invocation.Syntax.Parent;
-        var fixable = entryPoint.Name == "<Main>$" && noArgument && statement is ExpressionStatementSyntax { Parent: GlobalStatementSyntax };
+        var fixable = noArgument && statement is ExpressionStatementSyntax expressionStatement
+            && (expressionStatement.Parent is GlobalStatementSyntax
+                || expressionStatement.Parent is BlockSyntax { Parent: MethodDeclarationSyntax { Body: not null } } && ReturnsNothing(entryPoint));
         var properties = fixable
             ? ImmutableDictionary<string, string?>.Empty.Add(FixableProperty, "true")
             : ImmutableDictionary<string, string?>.Empty;
         context.ReportDiagnostic(Diagnostic.Create(FlyMpgDiagnostics.NoCommandDispatch, invocation.Syntax.GetLocation(), properties, invocation.Syntax.ToString()));
     }
+
+    /// <summary>void Main or Task Main: the fix can make it <c>async Task&lt;int&gt;</c> and return the exit code.</summary>
+    private static bool ReturnsNothing(IMethodSymbol main) =>
+        main.ReturnsVoid || main.ReturnType is INamedTypeSymbol { Name: "Task", IsGenericType: false, ContainingNamespace.Name: "Tasks" };
 
     private static bool InsideFunction(IOperation operation)
     {

@@ -84,4 +84,33 @@ public sealed class NoCommandDispatchTests
         app.MapGet("/healthz", () => Results.Ok());
         return await app.RunFlyAsync(args);
         """, topLevel: true);
+
+    [Fact]
+    public Task The_fix_in_a_static_Main_makes_it_return_the_exit_code() => Verifier.FixWithFlyMpgAsync<RunFlyAsyncCodeFixProvider>("""
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Builder;
+
+        public class Program
+        {
+            public static void Main(string[] arguments)
+            {
+                var app = WebApplication.CreateBuilder(arguments).Build();
+                {|FLYMPG011:app.Run()|};
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+        using FlyMpg;
+        using Microsoft.AspNetCore.Builder;
+
+        public class Program
+        {
+            public static async Task<int> Main(string[] arguments)
+            {
+                var app = WebApplication.CreateBuilder(arguments).Build();
+                app.MapFlyHealthChecks();
+                return await app.RunFlyAsync(arguments);
+            }
+        }
+        """);
 }

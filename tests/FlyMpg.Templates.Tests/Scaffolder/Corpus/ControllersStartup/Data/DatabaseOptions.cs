@@ -1,0 +1,8 @@
+namespace Inventory.Data;
+
+public class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public string ConnectionString { get; set; } = "";
+}

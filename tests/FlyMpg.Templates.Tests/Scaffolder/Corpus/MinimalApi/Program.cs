@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Orders.Api.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddDbContext<OrdersDbContext>(options =>
+    options.UseNpgsql(builder.Configuration.GetConnectionString("Orders")));
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+// Keep the schema current on every start.
+using (var scope = app.Services.CreateScope())
+{
+    var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+    db.Database.Migrate();
+}
+
+app.MapGet("/orders", async (OrdersDbContext db) =>
+    await db.Orders.OrderByDescending(o => o.Id).Take(50).ToListAsync());
+
+app.MapGet("/orders/{id:int}", async (int id, OrdersDbContext db) =>
+    await db.Orders.FindAsync(id) is { } order ? Results.Ok(order) : Results.NotFound());
+
+app.MapPost("/orders", async (NewOrder request, OrdersDbContext db) =>
+{
+    if (string.IsNullOrWhiteSpace(request.Customer) || request.Total <= 0)
+    {
+        return Results.ValidationProblem(new Dictionary<string, string[]> { ["order"] = ["A customer and a positive total are required."] });
+    }
+
+    var order = new Order { Customer = request.Customer.Trim(), Total = request.Total, CreatedAt = DateTimeOffset.UtcNow };
+    db.Orders.Add(order);
+    await db.SaveChangesAsync();
+    return Results.Created($"/orders/{order.Id}", order);
+});
+
+app.Run();
+
+record NewOrder(string Customer, decimal Total);
