@@ -8,7 +8,8 @@
 # template validation, file hygiene, the verifier itself),
 # snapshots (every option combination against tests/.../Snapshots), apps (generated services restored,
 # built with warnings as errors and run against a real PostgreSQL behind a real PgBouncer in
-# transaction mode, which the tests start on free loopback ports), bench-smoke (build/bench.sh --quick
+# transaction mode, which the tests start on free loopback ports; the scaffolder on its corpus of existing
+# services, tests/.../Scaffolder), bench-smoke (build/bench.sh --quick
 # runs end to end and prints its table; times are never asserted).
 # Installs what the tests need when it can (PostgreSQL and PgBouncer from Debian packages, as root).
 # Ends with one line: "N passed, N failed".
@@ -27,7 +28,7 @@ declare -A runs=(
 tests/FlyMpg.Analyzers.Tests/FlyMpg.Analyzers.Tests.csproj|
 $templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Validation.|FullyQualifiedName~FlyMpg.Templates.Tests.Hygiene.|FullyQualifiedName~FlyMpg.Templates.Tests.Infrastructure.Tests."
   [snapshots]="$templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Snapshots.|FullyQualifiedName~FlyMpg.Templates.Tests.Generation."
-  [apps]="$templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Build.|FullyQualifiedName~FlyMpg.Templates.Tests.EndToEnd."
+  [apps]="$templates_tests|FullyQualifiedName~FlyMpg.Templates.Tests.Build.|FullyQualifiedName~FlyMpg.Templates.Tests.EndToEnd.|FullyQualifiedName~FlyMpg.Templates.Tests.Scaffolder."
 )
 layers=(cheap snapshots apps bench-smoke)
 if (($# > 0)); then

@@ -5,21 +5,19 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace FlyMpg.Analyzers.CodeFixes;
 
-/// <summary>Adds <c>using FlyMpg;</c> to a file that has neither it nor a global one: after the System usings, in ordinal order among the others (the .NET convention).</summary>
+/// <summary>Adds <c>using FlyMpg;</c> (or another namespace) to a file that has neither it nor a global one: after the System usings, in ordinal order among the others (the .NET convention).</summary>
 internal static class FlyMpgNamespaceImport
 {
-    private const string Namespace = "FlyMpg";
-
-    public static SyntaxNode Ensure(SyntaxNode root, SemanticModel? semanticModel)
+    public static SyntaxNode Ensure(SyntaxNode root, SemanticModel? semanticModel, string namespaceName = "FlyMpg")
     {
         if (root is not CompilationUnitSyntax unit
-            || unit.Usings.Any(u => u.Name?.ToString() == Namespace && u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None))
-            || IsGloballyImported(semanticModel))
+            || unit.Usings.Any(u => u.Name?.ToString() == namespaceName && u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None))
+            || IsGloballyImported(semanticModel, namespaceName))
         {
             return root;
         }
 
-        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(" " + Namespace))
+        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(" " + namespaceName))
             .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
         if (unit.Usings.Count == 0)
         {
@@ -34,7 +32,7 @@ internal static class FlyMpgNamespaceImport
         var usings = unit.Usings;
         var index = 0;
         while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None)
-            && (IsSystem(usings[index]) || string.CompareOrdinal(usings[index].Name?.ToString(), Namespace) < 0))
+            && (IsSystem(usings[index]) || string.CompareOrdinal(usings[index].Name?.ToString(), namespaceName) < 0))
         {
             index++;
         }
@@ -54,10 +52,10 @@ internal static class FlyMpgNamespaceImport
     private static bool IsSystem(UsingDirectiveSyntax directive) =>
         directive.Name?.ToString() is { } name && (name == "System" || name.StartsWith("System.", System.StringComparison.Ordinal));
 
-    private static bool IsGloballyImported(SemanticModel? semanticModel) =>
+    private static bool IsGloballyImported(SemanticModel? semanticModel, string namespaceName) =>
         semanticModel?.Compilation.SyntaxTrees
             .Select(tree => tree.GetRoot())
             .OfType<CompilationUnitSyntax>()
             .SelectMany(unit => unit.Usings)
-            .Any(u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword) && u.Name?.ToString() == Namespace) == true;
+            .Any(u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword) && u.Name?.ToString() == namespaceName) == true;
 }

@@ -125,18 +125,50 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
         }
 
         var wholeStatement = invocation.Syntax.Parent is ExpressionStatementSyntax;
+        var second = AfterAnotherRegistration(invocation.Syntax);
         if (receiver is IPropertyReferenceOperation { Property.Name: "Services", Instance: { } builder }
             && IsOrImplements(builder.Type, types.HostApplicationBuilder))
         {
             var builderText = builder.Syntax.ToString();
-            return wholeStatement
-                ? $"{builderText}.AddFlyPostgres<{contextType}>()"
-                : $"{builderText}.Services.AddFlyPostgres<{contextType}>({builderText}.Configuration)";
+            return (second, wholeStatement) switch
+            {
+                (true, true) => $"{builderText}.AddFlyDbContext<{contextType}>()",
+                (true, false) => $"{builderText}.Services.AddFlyDbContext<{contextType}>()",
+                (false, true) => $"{builderText}.AddFlyPostgres<{contextType}>()",
+                (false, false) => $"{builderText}.Services.AddFlyPostgres<{contextType}>({builderText}.Configuration)",
+            };
+        }
+
+        if (second)
+        {
+            return $"{receiver.Syntax}.AddFlyDbContext<{contextType}>()";
         }
 
         var configuration = ConfigurationInScope(semanticModel, position, types);
         return configuration is null ? null : $"{receiver.Syntax}.AddFlyPostgres<{contextType}>({configuration})";
     }
+
+    /// <summary>
+    /// A second context: the same method (or the top-level statements) already registers one with AddFlyPostgres, or with
+    /// an earlier AddDbContext/AddDbContextPool on UseNpgsql that the fix turns into AddFlyPostgres. This one joins it on
+    /// the same data source with AddFlyDbContext.
+    /// </summary>
+    private static bool AfterAnotherRegistration(SyntaxNode registration)
+    {
+        SyntaxNode scope = registration.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? (SyntaxNode)registration.SyntaxTree.GetRoot();
+        return scope.DescendantNodes()
+            .OfType<InvocationExpressionSyntax>()
+            .Where(i => i.SpanStart < registration.SpanStart && !i.Span.Contains(registration.Span))
+            .Any(i => MethodName(i) is "AddFlyPostgres"
+                || MethodName(i) is "AddDbContext" or "AddDbContextPool" && i.ArgumentList.ToString().Contains("UseNpgsql"));
+    }
+
+    private static string? MethodName(InvocationExpressionSyntax invocation) => invocation.Expression switch
+    {
+        MemberAccessExpressionSyntax { Name: var name } => name.Identifier.ValueText,
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        _ => null,
+    };
 
     /// <summary>A parameter, local, field or property of type IConfiguration visible at <paramref name="position"/>: a Startup class's Configuration.</summary>
     private static string? ConfigurationInScope(SemanticModel semanticModel, int position, KnownTypes types)

@@ -20,6 +20,7 @@ public static class FlyMpgDiagnostics
     public const string HangfirePooledSessionId = "FLYMPG009";
     public const string OwnDbContextRegistrationId = "FLYMPG010";
     public const string NoCommandDispatchId = "FLYMPG011";
+    public const string OwnHangfireStorageId = "FLYMPG012";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -105,6 +106,13 @@ public static class FlyMpgDiagnostics
         "Web app does not dispatch FlyMpg's commands",
         "'{0}' runs only the web app: fly.toml's release_command (migrate) and worker process group start this same program with an argument it ignores, so the deploy serves without migrating; use 'return await app.RunFlyAsync(args);'",
         "Migrations",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor OwnHangfireStorage = Create(
+        OwnHangfireStorageId,
+        "Hangfire storage on a connection of its own",
+        "'AddHangfire' with UsePostgreSqlStorage gives Hangfire a connection of its own: its server polls and locks through the pooler from every web Machine, outside the connection budget, and fly.toml's worker process group finds no worker; use builder.AddFlyHangfire() from FlyMpg.Hangfire (dotnet new flympg-add --worker hangfire adds it), which runs the server only in the worker, on the direct connection",
+        "Hangfire",
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>

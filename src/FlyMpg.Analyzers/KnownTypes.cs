@@ -28,6 +28,8 @@ internal sealed class KnownTypes
         HostApplicationBuilder = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostApplicationBuilder");
         Configuration = compilation.GetTypeByMetadataName("Microsoft.Extensions.Configuration.IConfiguration");
         WebApplication = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.WebApplication");
+        HangfireServiceCollectionExtensions = compilation.GetTypeByMetadataName("Hangfire.HangfireServiceCollectionExtensions");
+        FlyHangfireExtensions = compilation.GetTypeByMetadataName("FlyMpg.Hangfire.FlyHangfireExtensions");
     }
 
     public INamedTypeSymbol? NpgsqlCommand { get; }
@@ -51,6 +53,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? HostApplicationBuilder { get; }
     public INamedTypeSymbol? Configuration { get; }
     public INamedTypeSymbol? WebApplication { get; }
+    public INamedTypeSymbol? HangfireServiceCollectionExtensions { get; }
+    public INamedTypeSymbol? FlyHangfireExtensions { get; }
 
     /// <summary>True when the compilation references the FlyMpg library (its AddFlyPostgres entry point is visible).</summary>
     public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;

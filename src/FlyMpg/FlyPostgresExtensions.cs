@@ -74,6 +74,37 @@ public static class FlyPostgresExtensions
     }
 
     /// <summary>
+    /// Registers one more context type on the pooled data source of <c>AddFlyPostgres</c> (call that first, with the
+    /// service's main context): pooled contexts, the same retries, and its migrations applied by <c>migrate</c> after the
+    /// main context's, on the same direct connection. For a service with a second context over the same database.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>AddFlyPostgres</c> was not called first.</exception>
+    public static IServiceCollection AddFlyDbContext<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(s => s.ServiceType == typeof(FlyPostgresConnections)))
+        {
+            throw new InvalidOperationException($"AddFlyDbContext<{typeof(TContext).Name}>() needs AddFlyPostgres<TContext>() first: it registers the connections this context shares.");
+        }
+
+        services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount))));
+        services.AddSingleton<IFlyMigrateStep>(provider => new Commands.ContextMigrateStep<TContext>(provider));
+        return services;
+    }
+
+    /// <inheritdoc cref="AddFlyDbContext{TContext}(IServiceCollection)"/>
+    public static IHostApplicationBuilder AddFlyDbContext<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddFlyDbContext<TContext>();
+        return builder;
+    }
+
+    /// <summary>
     /// Maps <c>/healthz</c>, liveness for Fly's health check (no database: a database outage must not take every
     /// Machine out of routing), and <c>/readyz</c>, one round trip through the pooled connection, not retried
     /// (503 when it fails or takes longer than a few seconds).

@@ -122,4 +122,30 @@ public sealed class OwnDbContextRegistrationTests
             }
         }
         """ + Context);
+
+    [Fact]
+    public Task A_second_context_joins_the_first_with_AddFlyDbContext() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        {|FLYMPG010:builder.Services.AddDbContext<AppDb>(options => options.UseNpgsql("Host=db"))|};
+        {|FLYMPG010:builder.Services.AddDbContext<AuditDb>(options => options.UseNpgsql("Host=db"))|};
+        """ + Context + """
+
+        class AuditDb(DbContextOptions<AuditDb> options) : DbContext(options);
+        """, """
+        using FlyMpg;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddFlyPostgres<AppDb>();
+        builder.AddFlyDbContext<AuditDb>();
+        """ + Context + """
+
+        class AuditDb(DbContextOptions<AuditDb> options) : DbContext(options);
+        """, topLevel: true);
 }

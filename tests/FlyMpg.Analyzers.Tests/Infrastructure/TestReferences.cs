@@ -16,7 +16,7 @@ internal static class TestReferences
 
     public static ImmutableArray<MetadataReference> Runtime { get; } = LoadRuntime();
 
-    /// <summary>An assembly named FlyMpg with the library's entry points the analyzers and code fixes name, with their real signatures.</summary>
+    /// <summary>An assembly named FlyMpg with the entry points of FlyMpg and FlyMpg.Hangfire the analyzers and code fixes name, with their real signatures.</summary>
     public static MetadataReference FlyMpgLibrary { get; } = CompileFlyMpgStandIn();
 
     private static ImmutableArray<MetadataReference> LoadRuntime()
@@ -31,27 +31,40 @@ internal static class TestReferences
     private static MetadataReference CompileFlyMpgStandIn()
     {
         const string source = """
-            namespace FlyMpg;
-
-            public static class FlyPostgres
+            namespace FlyMpg
             {
-                public const string DirectDataSourceKey = "flympg:direct";
+                public static class FlyPostgres
+                {
+                    public const string DirectDataSourceKey = "flympg:direct";
+                }
+
+                public static class FlyPostgresExtensions
+                {
+                    public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddFlyPostgres<TContext>(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder) => builder;
+
+                    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddFlyPostgres<TContext>(
+                        this Microsoft.Extensions.DependencyInjection.IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) => services;
+
+                    public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddFlyDbContext<TContext>(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder) => builder;
+
+                    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddFlyDbContext<TContext>(this Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services;
+
+                    public static Microsoft.AspNetCore.Routing.IEndpointRouteBuilder MapFlyHealthChecks(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints) => endpoints;
+                }
+
+                public static class FlyCommandLine
+                {
+                    public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Builder.WebApplication app, string[] args) =>
+                        System.Threading.Tasks.Task.FromResult(0);
+                }
             }
 
-            public static class FlyPostgresExtensions
+            namespace FlyMpg.Hangfire
             {
-                public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddFlyPostgres<TContext>(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder) => builder;
-
-                public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddFlyPostgres<TContext>(
-                    this Microsoft.Extensions.DependencyInjection.IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) => services;
-
-                public static Microsoft.AspNetCore.Routing.IEndpointRouteBuilder MapFlyHealthChecks(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints) => endpoints;
-            }
-
-            public static class FlyCommandLine
-            {
-                public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Builder.WebApplication app, string[] args) =>
-                    System.Threading.Tasks.Task.FromResult(0);
+                public static class FlyHangfireExtensions
+                {
+                    public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddFlyHangfire(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder) => builder;
+                }
             }
             """;
         var compilation = CSharpCompilation.Create(

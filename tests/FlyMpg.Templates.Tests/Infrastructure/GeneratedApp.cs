@@ -36,6 +36,9 @@ public sealed class GeneratedApp
     /// <summary>The <c>dotnet build</c> run.</summary>
     public ProcessResult Build { get; }
 
+    /// <summary>The app references FlyMpg.Telemetry (every generated one does; a scaffolded existing service does not), so it has a metrics listener.</summary>
+    public bool ServesMetrics => File.Exists(Path.Combine(OutputDirectory, "FlyMpg.Telemetry.dll"));
+
     /// <summary>Generates and builds the scenario the first time; later calls in this run share it.</summary>
     public static Task<GeneratedApp> GetAsync(params string[] args) =>
         Built.GetOrAdd(TemplatePackage.ScenarioName(args), _ => new Lazy<Task<GeneratedApp>>(() => CreateAsync(args))).Value;
@@ -76,8 +79,12 @@ public sealed class GeneratedApp
         try
         {
             await service.WaitUntilReadyAsync(ReadyTimeout, readyPath);
-            // The metrics listener starts once the app serves, a moment after readyPath first answers.
-            await service.WaitUntilMetricsServedAsync(TimeSpan.FromSeconds(10));
+            if (ServesMetrics)
+            {
+                // The metrics listener starts once the app serves, a moment after readyPath first answers.
+                await service.WaitUntilMetricsServedAsync(TimeSpan.FromSeconds(10));
+            }
+
             return service;
         }
         catch
@@ -95,14 +102,15 @@ public sealed class GeneratedApp
     }
 
     /// <summary>
-    /// Builds a generated project (perhaps edited by a test) into <c>bin/app</c> with warnings as errors, plus
+    /// Builds a generated project (perhaps edited by a test, or an existing service the scaffolder changed) into <c>bin/app</c> with warnings as errors, plus
     /// <paramref name="buildOptions"/>; the returned app carries the build's result, successful or not.
     /// </summary>
     public static async Task<GeneratedApp> BuildAsync(GeneratedProject project, params string[] buildOptions)
     {
         var package = await TemplatePackage.GetAsync();
         var csproj = Directory.GetFiles(project.Directory, "*.csproj").Single();
-        var assemblyName = XDocument.Load(csproj).Descendants("AssemblyName").Single().Value;
+        // Generated projects name their assembly; an existing service's is usually its project file's name.
+        var assemblyName = XDocument.Load(csproj).Descendants("AssemblyName").SingleOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(csproj);
         var output = Path.Combine(project.Directory, "bin", "app");
 
         var build = await package.Sandbox.DotNet(project.Directory, ["build", "-c", "Release", "-o", output, "-nologo", "-warnaserror", "-p:TreatWarningsAsErrors=true", .. buildOptions])

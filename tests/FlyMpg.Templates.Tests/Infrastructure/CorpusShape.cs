@@ -1,0 +1,81 @@
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+/// <summary>
+/// One existing service of the scaffolder's corpus (<c>Scaffolder/Corpus/&lt;Folder&gt;</c>), written the way real services
+/// are, and what the scaffolder is expected to do to it.
+/// </summary>
+/// <param name="Folder">The corpus folder, also the shape's name in test output.</param>
+/// <param name="Shapes">What it stands for (the list), for test output and the report.</param>
+/// <param name="ChangedFiles">The user's files the scaffolder may change ('/'-separated); every other file of theirs stays byte for byte.</param>
+/// <param name="ExpectedCode">Text each changed C# file must contain afterwards (file, text).</param>
+/// <param name="ResourcePath">A collection the service serves: POST creates one, GET lists them.</param>
+/// <param name="NewResource">The JSON body of a valid POST to <paramref name="ResourcePath"/>.</param>
+/// <param name="MigrationsTable">A table the service's migration creates.</param>
+public sealed record CorpusShape(
+    string Folder,
+    string Shapes,
+    IReadOnlyList<string> ChangedFiles,
+    IReadOnlyList<(string File, string Text)> ExpectedCode,
+    string ResourcePath,
+    object NewResource,
+    string MigrationsTable)
+{
+    /// <summary>What the scaffolder adds to every service (with the default options).</summary>
+    public static readonly IReadOnlyList<string> AddedFiles =
+    [
+        ".dockerignore",
+        "Dockerfile",
+        "MPG.md",
+        "compose.yaml",
+        "fly.toml",
+        "local/pgbouncer-image.ini",
+        "local/pgbouncer-mpg.ini",
+        "local/pgbouncer.ini",
+        "local/userlist.txt",
+    ];
+
+    public static readonly CorpusShape MinimalApi = new(
+        "MinimalApi",
+        "minimal API, top-level statements, AddDbContext, GetConnectionString, Database.Migrate() at startup",
+        ["Orders.Api.csproj", "Program.cs"],
+        [
+            ("Program.cs", "builder.AddFlyPostgres<OrdersDbContext>();"),
+            ("Program.cs", "return await app.RunFlyAsync(args);"),
+            ("Program.cs", "app.MapFlyHealthChecks();"),
+        ],
+        "/orders",
+        new { customer = "Ada", total = 12.5m },
+        "Orders");
+
+    public static readonly CorpusShape ControllersStartup = new(
+        "ControllersStartup",
+        "controllers, a Startup class with a static Main, AddDbContextPool, connection string from an options class",
+        ["Inventory.Service.csproj", "Program.cs", "Startup.cs"],
+        [
+            ("Startup.cs", "services.AddFlyPostgres<InventoryContext>(Configuration);"),
+            ("Program.cs", "public static async Task<int> Main(string[] args)"),
+            ("Program.cs", "return await app.RunFlyAsync(args);"),
+        ],
+        "/items",
+        new { sku = "SKU-1", quantity = 3 },
+        "Items");
+
+    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup];
+
+    public string SourceDirectory => Path.Combine(TestPaths.TestProjectRoot, "Scaffolder", "Corpus", Folder);
+
+    public static CorpusShape Named(string folder) => All.Single(s => s.Folder == folder);
+
+    public static TheoryData<string> AllAsTheoryData()
+    {
+        var data = new TheoryData<string>();
+        foreach (var shape in All)
+        {
+            data.Add(shape.Folder);
+        }
+
+        return data;
+    }
+
+    public override string ToString() => $"{Folder} ({Shapes})";
+}

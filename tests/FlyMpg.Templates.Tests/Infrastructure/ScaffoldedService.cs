@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+/// <summary>
+/// A corpus service copied into the sandbox, built as it is, then brought onto MPG with exactly the commands the pack's
+/// README gives (<see cref="AddCommand"/>, <see cref="FormatCommand"/>), run a second time, and built with warnings as
+/// errors. Done once per shape per test run; every test of the shape shares it. Each step's result and the files' hashes
+/// between the steps are kept for the assertions.
+/// </summary>
+public sealed class ScaffoldedService
+{
+    /// <summary><c>dotnet new flympg-add</c>, in the service's folder.</summary>
+    public static readonly string[] AddCommand = ["flympg-add"];
+
+    /// <summary>The code changes <c>dotnet new</c> cannot make, applied by the FlyMpg analyzers' code fixes.</summary>
+    public static readonly string[] FormatCommand = ["format", "analyzers", "--diagnostics", "FLYMPG006", "FLYMPG010", "FLYMPG011", "FLYMPG012", "--severity", "info"];
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<ScaffoldedService>>> Scaffolded = new();
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+
+    private ScaffoldedService(CorpusShape shape, string directory) => (Shape, Directory) = (shape, directory);
+
+    public CorpusShape Shape { get; }
+
+    /// <summary>The service's folder in the sandbox.</summary>
+    public string Directory { get; }
+
+    /// <summary><c>dotnet build</c> of the service as it was, before the scaffolder (warnings allowed: it did not reference FlyMpg yet).</summary>
+    public ProcessResult BuildBefore { get; private set; } = null!;
+
+    public FileHashes Before { get; private set; } = null!;
+
+    public ProcessResult Add { get; private set; } = null!;
+
+    public ProcessResult Format { get; private set; } = null!;
+
+    public FileHashes After { get; private set; } = null!;
+
+    /// <summary>The same <c>dotnet new flympg-add</c> again: refused, since its files exist.</summary>
+    public ProcessResult AddAgain { get; private set; } = null!;
+
+    /// <summary><c>dotnet new flympg-add --force</c>, then the format command again.</summary>
+    public ProcessResult AddAgainForced { get; private set; } = null!;
+
+    public ProcessResult FormatAgain { get; private set; } = null!;
+
+    /// <summary><c>dotnet format ... --verify-no-changes</c>: the check-only mode CI runs.</summary>
+    public ProcessResult Verify { get; private set; } = null!;
+
+    public FileHashes AfterSecondRun { get; private set; } = null!;
+
+    /// <summary>The scaffolded service built with warnings as errors into <c>bin/app</c>, ready to run.</summary>
+    public GeneratedApp App { get; private set; } = null!;
+
+    public static Task<ScaffoldedService> GetAsync(CorpusShape shape) =>
+        Scaffolded.GetOrAdd(shape.Folder, _ => new Lazy<Task<ScaffoldedService>>(() => CreateAsync(shape))).Value;
+
+    private static async Task<ScaffoldedService> CreateAsync(CorpusShape shape)
+    {
+        var package = await TemplatePackage.GetAsync();
+        var directory = package.Sandbox.CreateProjectDirectory($"scaffold/{shape.Folder}");
+        CopyDirectory(shape.SourceDirectory, directory);
+        var service = new ScaffoldedService(shape, directory);
+
+        // Restored and built as the team has it: the template's msbuild binding and constraint read the restored project.
+        service.BuildBefore = await package.Sandbox.DotNet(directory, "build", "-c", "Release", "-nologo").WithTimeout(StepTimeout).RunAsync();
+        service.BuildBefore.EnsureSuccess();
+        service.Before = FileHashes.Of(directory);
+
+        service.Add = await New(package, directory, AddCommand).RunAsync();
+        service.Add.EnsureSuccess();
+        service.Format = await package.Sandbox.DotNet(directory, FormatCommand).WithTimeout(StepTimeout).RunAsync();
+        service.Format.EnsureSuccess();
+        service.After = FileHashes.Of(directory);
+
+        service.AddAgain = await New(package, directory, AddCommand).RunAsync();
+        service.AddAgainForced = await New(package, directory, [.. AddCommand, "--force"]).RunAsync();
+        service.FormatAgain = await package.Sandbox.DotNet(directory, FormatCommand).WithTimeout(StepTimeout).RunAsync();
+        service.Verify = await package.Sandbox.DotNet(directory, [.. FormatCommand, "--verify-no-changes"]).WithTimeout(StepTimeout).RunAsync();
+        service.AfterSecondRun = FileHashes.Of(directory);
+
+        var project = new GeneratedProject("flympg-add", AddCommand, directory, service.Add);
+        service.App = await GeneratedApp.BuildAsync(project);
+        return service;
+    }
+
+    private static ProcessRunner New(TemplatePackage package, string directory, string[] arguments) =>
+        DotNet.New(package.Hive, arguments).InDirectory(directory).WithTimeout(StepTimeout);
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(destination, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
