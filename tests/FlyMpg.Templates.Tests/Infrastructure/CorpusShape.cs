@@ -10,7 +10,8 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// <param name="ExpectedCode">Text each changed C# file must contain afterwards (file, text).</param>
 /// <param name="ResourcePath">A collection the service serves: POST creates one, GET lists them.</param>
 /// <param name="NewResource">The JSON body of a valid POST to <paramref name="ResourcePath"/>.</param>
-/// <param name="MigrationsTable">A table the service's migration creates.</param>
+/// <param name="MigrationsTables">Tables <c>migrate</c> creates, as <c>to_regclass</c> reads them (<c>"Orders"</c> quoted, <c>hangfire.job</c>).</param>
+/// <param name="AddArguments">What the README tells this service to pass to <c>dotnet new flympg-add</c>.</param>
 public sealed record CorpusShape(
     string Folder,
     string Shapes,
@@ -18,7 +19,8 @@ public sealed record CorpusShape(
     IReadOnlyList<(string File, string Text)> ExpectedCode,
     string ResourcePath,
     object NewResource,
-    string MigrationsTable)
+    IReadOnlyList<string> MigrationsTables,
+    IReadOnlyList<string> AddArguments)
 {
     /// <summary>What the scaffolder adds to every service (with the default options).</summary>
     public static readonly IReadOnlyList<string> AddedFiles =
@@ -45,7 +47,8 @@ public sealed record CorpusShape(
         ],
         "/orders",
         new { customer = "Ada", total = 12.5m },
-        "Orders");
+        ["\"Orders\""],
+        []);
 
     public static readonly CorpusShape ControllersStartup = new(
         "ControllersStartup",
@@ -58,18 +61,40 @@ public sealed record CorpusShape(
         ],
         "/items",
         new { sku = "SKU-1", quantity = 3 },
-        "Items");
+        ["\"Items\""],
+        []);
 
-    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup];
+    public static readonly CorpusShape HangfireTwoContexts = new(
+        "HangfireTwoContexts",
+        "minimal API, connection string from DATABASE_URL, a second DbContext, Hangfire with UseNpgsqlConnection and AddHangfireServer",
+        ["Billing.Api.csproj", "Program.cs"],
+        [
+            ("Program.cs", "builder.AddFlyPostgres<BillingContext>();"),
+            ("Program.cs", "builder.AddFlyDbContext<AuditContext>();"),
+            ("Program.cs", "builder.AddFlyHangfire();"),
+            ("Program.cs", "return await app.RunFlyAsync(args);"),
+        ],
+        "/invoices",
+        new { customer = "Ada", amount = 30m },
+        ["\"Invoices\"", "\"AuditEntries\"", "hangfire.job"],
+        ["--worker", "hangfire"]);
+
+    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts];
+
+    public bool UsesHangfire => AddArguments.Contains("hangfire");
 
     public string SourceDirectory => Path.Combine(TestPaths.TestProjectRoot, "Scaffolder", "Corpus", Folder);
 
     public static CorpusShape Named(string folder) => All.Single(s => s.Folder == folder);
 
-    public static TheoryData<string> AllAsTheoryData()
+    public static TheoryData<string> AllAsTheoryData() => AsTheoryData(All);
+
+    public static TheoryData<string> WithHangfireAsTheoryData() => AsTheoryData(All.Where(s => s.UsesHangfire));
+
+    private static TheoryData<string> AsTheoryData(IEnumerable<CorpusShape> shapes)
     {
         var data = new TheoryData<string>();
-        foreach (var shape in All)
+        foreach (var shape in shapes)
         {
             data.Add(shape.Folder);
         }

@@ -10,7 +10,7 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// </summary>
 public sealed class ScaffoldedService
 {
-    /// <summary><c>dotnet new flympg-add</c>, in the service's folder.</summary>
+    /// <summary><c>dotnet new flympg-add</c>, in the service's folder (plus the shape's <see cref="CorpusShape.AddArguments"/>).</summary>
     public static readonly string[] AddCommand = ["flympg-add"];
 
     /// <summary>The code changes <c>dotnet new</c> cannot make, applied by the FlyMpg analyzers' code fixes.</summary>
@@ -68,19 +68,20 @@ public sealed class ScaffoldedService
         service.BuildBefore.EnsureSuccess();
         service.Before = FileHashes.Of(directory);
 
-        service.Add = await New(package, directory, AddCommand).RunAsync();
+        string[] add = [.. AddCommand, .. shape.AddArguments];
+        service.Add = await New(package, directory, add).RunAsync();
         service.Add.EnsureSuccess();
         service.Format = await package.Sandbox.DotNet(directory, FormatCommand).WithTimeout(StepTimeout).RunAsync();
         service.Format.EnsureSuccess();
         service.After = FileHashes.Of(directory);
 
-        service.AddAgain = await New(package, directory, AddCommand).RunAsync();
-        service.AddAgainForced = await New(package, directory, [.. AddCommand, "--force"]).RunAsync();
+        service.AddAgain = await New(package, directory, add).RunAsync();
+        service.AddAgainForced = await New(package, directory, [.. add, "--force"]).RunAsync();
         service.FormatAgain = await package.Sandbox.DotNet(directory, FormatCommand).WithTimeout(StepTimeout).RunAsync();
         service.Verify = await package.Sandbox.DotNet(directory, [.. FormatCommand, "--verify-no-changes"]).WithTimeout(StepTimeout).RunAsync();
         service.AfterSecondRun = FileHashes.Of(directory);
 
-        var project = new GeneratedProject("flympg-add", AddCommand, directory, service.Add);
+        var project = new GeneratedProject("flympg-add", add, directory, service.Add);
         service.App = await GeneratedApp.BuildAsync(project);
         return service;
     }

@@ -88,16 +88,49 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         service.App.Build.EnsureSuccess();
         var db = await mpg.CreateFreshDatabaseAsync($"scaffold_migrate_{shapeName.ToLowerInvariant()}");
 
-        var throughPooler = await Migrate(service, db.PooledUrl).RunAsync();
-        Assert.True(throughPooler.ExitCode != 0 && throughPooler.StdErr.Contains("reaches a connection pooler", StringComparison.Ordinal), $"{throughPooler}");
-        Assert.False(await TableExistsAsync(db, "__EFMigrationsHistory"), "something was migrated through the pooler");
+        var throughPooler = await Migrate(service, db.PooledUrl, db.PooledUrl).RunAsync();
+        Assert.True(throughPooler.ExitCode != 0 && throughPooler.StdErr.Contains("migrations need the direct URL", StringComparison.Ordinal), $"{throughPooler}");
+        Assert.False(await TableExistsAsync(db, "\"__EFMigrationsHistory\""), "something was migrated through the pooler");
 
-        var first = await Migrate(service, db.DirectUrl).RunAsync();
-        var second = await Migrate(service, db.DirectUrl).RunAsync();
+        var first = await Migrate(service, db.PooledUrl, db.DirectUrl).RunAsync();
+        var second = await Migrate(service, db.PooledUrl, db.DirectUrl).RunAsync();
 
         Assert.True(first.ExitCode == 0 && first.StdOut.Contains("Applying 1 migration(s)", StringComparison.Ordinal), $"{first}");
         Assert.True(second.ExitCode == 0 && second.StdOut.Contains("Database is up to date", StringComparison.Ordinal), $"{second}");
-        Assert.True(await TableExistsAsync(db, service.Shape.MigrationsTable), $"migrate did not create \"{service.Shape.MigrationsTable}\"");
+        foreach (var table in service.Shape.MigrationsTables)
+        {
+            Assert.True(await TableExistsAsync(db, table), $"migrate did not create {table}{System.Environment.NewLine}{first}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusShape.WithHangfireAsTheoryData), MemberType = typeof(CorpusShape))]
+    public async Task The_worker_process_group_runs_the_jobs_the_web_process_enqueued(string shapeName)
+    {
+        var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));
+        var name = $"scaffold_worker_{shapeName.ToLowerInvariant()}";
+        var db = await MigratedDatabaseAsync(service, name);
+        var environment = FlyEnvironment(service, db.PooledUrl, db.DirectUrl, name.Replace('_', '-'));
+        await using var web = await service.App.StartWebAsync(environment);
+        using var created = await web.Http.PostAsJsonAsync(service.Shape.ResourcePath, service.Shape.NewResource);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}{System.Environment.NewLine}{web.Output}");
+
+        // fly.toml's worker process group: the same program with `worker`.
+        await using var worker = await service.App.StartWebAsync(environment, "worker");
+        var sent = await Poll.UntilAsync(
+            "the worker to run the job the web process enqueued",
+            async () =>
+            {
+                await using var dataSource = NpgsqlDataSource.Create(db.DirectConnectionString);
+                await using var command = dataSource.CreateCommand("SELECT count(*) FROM \"Invoices\" WHERE \"SentAt\" IS NOT NULL");
+                return (long)(await command.ExecuteScalarAsync())!;
+            },
+            count => count == 1,
+            TimeSpan.FromSeconds(60),
+            count => $"{count} sent{System.Environment.NewLine}{mpg.Mask(worker.Output)}",
+            TimeSpan.FromMilliseconds(250));
+        Assert.Equal(1, sent);
+        Assert.Contains("Invoice", worker.Output);
     }
 
     [Theory]
@@ -138,7 +171,8 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));
         var name = $"scaffold_load_{shapeName.ToLowerInvariant()}";
         var db = await MigratedDatabaseAsync(service, name);
-        var poolSize = PoolSizeFromFlyToml(service);
+        // MPG.md's budget: the web pool from fly.toml, plus FlyMpg.Hangfire's job client pool where the service enqueues jobs.
+        var poolSize = PoolSizeFromFlyToml(service) + (service.Shape.UsesHangfire ? new FlyMpg.Hangfire.FlyHangfireSettings().JobClientMaxPoolSize : 0);
         await using var running = await service.App.StartWebAsync(FlyEnvironment(service, db.PooledUrl, db.DirectUrl, name.Replace('_', '-')));
         await CreateAsync(running, service);
 
@@ -170,7 +204,7 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         var maxClients = await watching;
 
         var log = mpg.Mask(running.Output);
-        output.WriteLine($"{service.Shape.Folder}: {LoadRequests} requests from {LoadClients} clients, {failures.Count} failed, at most {maxClients} PgBouncer clients (pool size {poolSize} from fly.toml)");
+        output.WriteLine($"{service.Shape.Folder}: {LoadRequests} requests from {LoadClients} clients, {failures.Count} failed, at most {maxClients} PgBouncer clients (budget {poolSize})");
         Assert.True(failures.IsEmpty, $"{failures.Count} of {LoadRequests} failed, e.g. {string.Join(" | ", failures.Take(3))}{System.Environment.NewLine}{log}");
         Assert.InRange(maxClients, 1, poolSize);
         Assert.DoesNotContain("26000", log);
@@ -180,14 +214,15 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private ProcessRunner Migrate(ScaffoldedService service, string directUrl) =>
-        service.App.Command("migrate").WithEnvironment("DIRECT_DATABASE_URL", directUrl).Masking(mpg.Password);
+    /// <summary>fly.toml's release command: a Machine with both secrets, running <c>dotnet App.dll migrate</c>.</summary>
+    private ProcessRunner Migrate(ScaffoldedService service, string pooledUrl, string directUrl) =>
+        service.App.Command("migrate").WithEnvironment("DATABASE_URL", pooledUrl).WithEnvironment("DIRECT_DATABASE_URL", directUrl).Masking(mpg.Password);
 
     private async Task<FreshDatabase> MigratedDatabaseAsync(ScaffoldedService service, string name)
     {
         service.App.Build.EnsureSuccess();
         var db = await mpg.CreateFreshDatabaseAsync(name);
-        (await Migrate(service, db.DirectUrl).RunAsync()).EnsureSuccess();
+        (await Migrate(service, db.PooledUrl, db.DirectUrl).RunAsync()).EnsureSuccess();
         return db;
     }
 
@@ -230,7 +265,7 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
     private async Task<bool> TableExistsAsync(FreshDatabase db, string table)
     {
         await using var dataSource = NpgsqlDataSource.Create(db.DirectConnectionString);
-        await using var command = dataSource.CreateCommand("SELECT to_regclass(quote_ident(@table)) IS NOT NULL");
+        await using var command = dataSource.CreateCommand("SELECT to_regclass(@table) IS NOT NULL");
         command.Parameters.AddWithValue("table", table);
         return (bool)(await command.ExecuteScalarAsync())!;
     }
