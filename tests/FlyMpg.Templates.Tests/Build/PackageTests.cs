@@ -24,12 +24,16 @@ public class PackageTests
             Assert.Contains("content/templates/flympg-web/.template.config/template.json", entries);
             Assert.Contains("content/templates/flympg-web/.dockerignore", entries);
             Assert.Contains("content/templates/flympg-web/.config/dotnet-tools.json", entries);
+            // flympg-add takes fly.toml, the Dockerfile and local/ from ../flympg-web/ inside the package: only its own files are its.
+            Assert.Contains("content/templates/flympg-add/.template.config/template.json", entries);
+            Assert.Contains("content/templates/flympg-add/MPG.md", entries);
             Assert.Contains("README.md", entries);
             Assert.DoesNotContain(entries, e => e.Contains("/bin/", StringComparison.Ordinal) || e.Contains("/obj/", StringComparison.Ordinal));
         }
 
         var hive = Path.Combine(work, "hive");
-        (await DotNet.New(hive, "install", nupkg).InDirectory(work).RunAsync()).EnsureSuccess();
+        var install = (await DotNet.New(hive, "install", nupkg).InDirectory(work).RunAsync()).EnsureSuccess();
+        Assert.True(install.StdOut.Contains("flympg-add", StringComparison.Ordinal), $"the package did not install flympg-add (MV012: a source outside the package?){System.Environment.NewLine}{install}");
         var fromPackage = Path.Combine(work, "Orders");
         (await DotNet.New(hive, Scenarios.Template, "-n", "Orders", "-o", fromPackage, "--no-restore").InDirectory(work).RunAsync()).EnsureSuccess();
         var fromCheckout = await GeneratedApp.GetAsync();
