@@ -111,14 +111,25 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
 
         SyntaxNode removed = statement.Parent is GlobalStatementSyntax global ? global : statement;
 
-        // Blank lines and comments above the statement stay (they separate or describe what follows); its own line goes.
+        // The statement's own comment lines (no blank line between them and it) go with it; blank lines, and comments
+        // separated from it by one, stay (they separate or describe what follows).
         var leading = removed.GetLeadingTrivia();
         var lastEndOfLine = -1;
+        var lineIsEmpty = true;
         for (var i = 0; i < leading.Count; i++)
         {
             if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
             {
-                lastEndOfLine = i;
+                if (lineIsEmpty)
+                {
+                    lastEndOfLine = i; // the end of a blank line
+                }
+
+                lineIsEmpty = true;
+            }
+            else if (!leading[i].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                lineIsEmpty = false;
             }
         }
 

@@ -152,6 +152,7 @@ public sealed class StartupMigrationTests
         IServiceProvider services = new ServiceCollection().BuildServiceProvider();
         System.Console.WriteLine("built");
 
+        // Keep the schema current on every start.
         using (var scope = services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDb>();

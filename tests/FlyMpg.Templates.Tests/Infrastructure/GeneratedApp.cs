@@ -62,6 +62,10 @@ public sealed class GeneratedApp
     public Task<RunningService> StartWebAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         StartAsync(environment, "/readyz", args);
 
+    /// <summary>Starts the web app and waits until <paramref name="readyPath"/> answers 200: for a service without FlyMpg's health endpoints.</summary>
+    public Task<RunningService> StartWebServingAsync(IReadOnlyDictionary<string, string> environment, string readyPath) =>
+        StartAsync(environment, readyPath, []);
+
     /// <summary>Starts the web API and waits until <c>/healthz</c> answers 200: alive, whether or not its database is.</summary>
     public Task<RunningService> StartWebAliveAsync(IReadOnlyDictionary<string, string> environment) =>
         StartAsync(environment, "/healthz", []);
@@ -105,15 +109,22 @@ public sealed class GeneratedApp
     /// Builds a generated project (perhaps edited by a test, or an existing service the scaffolder changed) into <c>bin/app</c> with warnings as errors, plus
     /// <paramref name="buildOptions"/>; the returned app carries the build's result, successful or not.
     /// </summary>
-    public static async Task<GeneratedApp> BuildAsync(GeneratedProject project, params string[] buildOptions)
+    public static Task<GeneratedApp> BuildAsync(GeneratedProject project, params string[] buildOptions) =>
+        BuildIntoAsync(project, "app", ["-warnaserror", "-p:TreatWarningsAsErrors=true", .. buildOptions]);
+
+    /// <summary>
+    /// Builds a project into <c>bin/&lt;outputFolder&gt;</c> with <paramref name="buildOptions"/> only (no warnings as errors unless
+    /// they say so): an existing service as its team builds it, before the scaffolder.
+    /// </summary>
+    public static async Task<GeneratedApp> BuildIntoAsync(GeneratedProject project, string outputFolder, params string[] buildOptions)
     {
         var package = await TemplatePackage.GetAsync();
         var csproj = Directory.GetFiles(project.Directory, "*.csproj").Single();
         // Generated projects name their assembly; an existing service's is usually its project file's name.
         var assemblyName = XDocument.Load(csproj).Descendants("AssemblyName").SingleOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(csproj);
-        var output = Path.Combine(project.Directory, "bin", "app");
+        var output = Path.Combine(project.Directory, "bin", outputFolder);
 
-        var build = await package.Sandbox.DotNet(project.Directory, ["build", "-c", "Release", "-o", output, "-nologo", "-warnaserror", "-p:TreatWarningsAsErrors=true", .. buildOptions])
+        var build = await package.Sandbox.DotNet(project.Directory, ["build", "-c", "Release", "-o", output, "-nologo", .. buildOptions])
             .WithTimeout(BuildTimeout)
             .RunAsync();
         return new GeneratedApp(project, output, assemblyName, build);

@@ -26,8 +26,8 @@ public sealed class ScaffoldedService
     /// <summary>The service's folder in the sandbox.</summary>
     public string Directory { get; }
 
-    /// <summary><c>dotnet build</c> of the service as it was, before the scaffolder (warnings allowed: it did not reference FlyMpg yet).</summary>
-    public ProcessResult BuildBefore { get; private set; } = null!;
+    /// <summary>The service as it was, built into <c>bin/before</c> before the scaffolder (warnings allowed: it did not reference FlyMpg yet).</summary>
+    public GeneratedApp AppBefore { get; private set; } = null!;
 
     public FileHashes Before { get; private set; } = null!;
 
@@ -60,12 +60,14 @@ public sealed class ScaffoldedService
     {
         var package = await TemplatePackage.GetAsync();
         var directory = package.Sandbox.CreateProjectDirectory($"scaffold/{shape.Folder}");
-        CopyDirectory(shape.SourceDirectory, directory);
+        // The corpus folder as a team's checkout: copied whole (it holds no build output).
+        var copy = (await new ProcessRunner("cp").WithArguments("-R", shape.SourceDirectory + "/.", directory).RunAsync()).EnsureSuccess();
         var service = new ScaffoldedService(shape, directory);
 
         // Restored and built as the team has it: the template's msbuild binding and constraint read the restored project.
-        service.BuildBefore = await package.Sandbox.DotNet(directory, "build", "-c", "Release", "-nologo").WithTimeout(StepTimeout).RunAsync();
-        service.BuildBefore.EnsureSuccess();
+        var existing = new GeneratedProject("corpus", [shape.Folder], directory, copy);
+        service.AppBefore = await GeneratedApp.BuildIntoAsync(existing, "before");
+        service.AppBefore.Build.EnsureSuccess();
         service.Before = FileHashes.Of(directory);
 
         string[] add = [.. AddCommand, .. shape.AddArguments];
@@ -88,20 +90,4 @@ public sealed class ScaffoldedService
 
     private static ProcessRunner New(TemplatePackage package, string directory, string[] arguments) =>
         DotNet.New(package.Hive, arguments).InDirectory(directory).WithTimeout(StepTimeout);
-
-    private static void CopyDirectory(string source, string destination)
-    {
-        foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(source, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(destination, relative);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }

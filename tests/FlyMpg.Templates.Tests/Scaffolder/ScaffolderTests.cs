@@ -164,6 +164,34 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.True(burst.Successful == 40, $"burst after idle reclaim: {burst}{System.Environment.NewLine}{mpg.Mask(running.Output)}");
     }
 
+    [Fact]
+    public async Task Before_the_scaffolder_the_minimal_API_fails_the_first_burst_after_the_pooler_reclaimed_its_idle_connections()
+    {
+        // The finding on an unmodified service, reproduced on the corpus: the same pause and burst as above.
+        var service = await ScaffoldedService.GetAsync(CorpusShape.MinimalApi);
+        var db = await mpg.CreateFreshDatabaseAsync("scaffold_idle_before");
+        var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile($"client_idle_timeout = {PoolerIdleTimeoutSeconds}"));
+        await using var running = await service.AppBefore.StartWebServingAsync(
+            new Dictionary<string, string> { ["ConnectionStrings__Orders"] = MpgStandIn.ConnectionStringFromUrl(pooler.UrlFor(db.Name)).ConnectionString },
+            service.Shape.ResourcePath);
+        await CreateAsync(running, service);
+        var warm = await Load.HttpBurstAsync(running.Http, 8, _ => new HttpRequestMessage(HttpMethod.Get, service.Shape.ResourcePath));
+        Assert.True(warm.Successful == 8, $"warm-up: {warm}{System.Environment.NewLine}{mpg.Mask(running.Output)}");
+        await Poll.UntilAsync(
+            "the pooler to close the service's idle clients",
+            async () => (await mpg.ShowClientsAsync(pooler)).Count(c => c.Database == db.Name),
+            left => left == 0,
+            TimeSpan.FromSeconds(20),
+            left => $"{left} client(s) left",
+            TimeSpan.FromMilliseconds(200));
+
+        var burst = await Load.HttpBurstAsync(running.Http, 40, _ => new HttpRequestMessage(HttpMethod.Get, service.Shape.ResourcePath));
+
+        output.WriteLine($"before the scaffolder: burst of 40: {burst}");
+        Assert.True(burst.Failed > 0, $"the unmodified service served every request of the burst: the trap was not armed{System.Environment.NewLine}{burst}");
+        Assert.Contains("08P01", running.Output);
+    }
+
     [Theory]
     [MemberData(nameof(CorpusShape.AllAsTheoryData), MemberType = typeof(CorpusShape))]
     public async Task Scaffolded_service_under_64_clients_through_PgBouncer_fails_nothing_and_stays_within_its_pool_size(string shapeName)
