@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace FlyMpg.Analyzers.CodeFixes;
 
@@ -91,7 +92,8 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
             var body = main.Body!;
             var index = body.Statements.IndexOf(statement);
             var newBody = body.WithStatements(body.Statements.RemoveAt(index).InsertRange(index, statements));
-            var returnType = SyntaxFactory.ParseTypeName("Task<int>").WithTriviaFrom(main.ReturnType);
+            // Fully qualified, then simplified by the code action: Task<int> where System.Threading.Tasks is imported.
+            var returnType = SyntaxFactory.ParseTypeName("System.Threading.Tasks.Task<int>").WithTriviaFrom(main.ReturnType).WithAdditionalAnnotations(Simplifier.Annotation);
             var modifiers = main.Modifiers.Any(SyntaxKind.AsyncKeyword)
                 ? main.Modifiers
                 : main.Modifiers.Add(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));

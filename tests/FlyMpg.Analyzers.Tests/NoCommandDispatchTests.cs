@@ -113,4 +113,32 @@ public sealed class NoCommandDispatchTests
             }
         }
         """);
+
+    [Fact]
+    public Task The_fix_in_a_Main_without_the_tasks_namespace_qualifies_Task() => Verifier.FixWithFlyMpgAsync<RunFlyAsyncCodeFixProvider>("""
+        using Microsoft.AspNetCore.Builder;
+
+        public class Program
+        {
+            public static void Main(string[] args)
+            {
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/healthz", () => "ok");
+                {|FLYMPG011:app.Run()|};
+            }
+        }
+        """, """
+        using FlyMpg;
+        using Microsoft.AspNetCore.Builder;
+
+        public class Program
+        {
+            public static async System.Threading.Tasks.Task<int> Main(string[] args)
+            {
+                var app = WebApplication.CreateBuilder(args).Build();
+                app.MapGet("/healthz", () => "ok");
+                return await app.RunFlyAsync(args);
+            }
+        }
+        """);
 }
