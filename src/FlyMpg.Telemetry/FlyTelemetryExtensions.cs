@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using FlyMpg.Doctor;
 using Npgsql;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -16,14 +17,18 @@ public static class FlyTelemetryExtensions
     /// <summary>The variable that turns on OTLP export of traces and logs (OpenTelemetry's own name for the collector's address).</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    private const string EntityFrameworkCoreMeter = "Microsoft.EntityFrameworkCore";
+
     /// <summary>
     /// Adds OpenTelemetry: metrics in Prometheus format on <see cref="FlyMetricsSettings.Port"/> (9091) at
     /// <see cref="FlyMetricsSettings.Path"/>, for fly.toml's <c>[metrics]</c>, not on the public port: ASP.NET Core's request
     /// duration and status (<c>http.server.request.duration</c>), Npgsql's pool usage per data source (<c>db.client.connection.count</c>
     /// by state, <c>db.client.connection.max</c>, <c>db.client.connection.npgsql.pending_requests</c>, by
-    /// <c>db.client.connection.pool.name</c>: web, job-client, worker, direct), the runtime's <c>System.Runtime</c> meter, and
+    /// <c>db.client.connection.pool.name</c>: web, job-client, worker, direct), EF Core's counters (<c>Microsoft.EntityFrameworkCore</c>:
+    /// active contexts, queries, <c>SaveChanges</c>, execution-strategy failures), the runtime's <c>System.Runtime</c> meter, and
     /// FlyMpg's own counters (<see cref="FlyPostgres.MeterName"/>). When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces
     /// (requests, Npgsql commands) and logs are exported over OTLP too; when it is not, nothing is traced or sent.
+    /// <c>doctor</c>, run inside a Machine, reads the pools from the running service's metrics port.
     /// Settings come from <c>FlyMpg:Metrics</c>, then <paramref name="configureSettings"/>.
     /// </summary>
     /// <exception cref="DatabaseConfigurationException">The metrics port is out of range.</exception>
@@ -53,9 +58,13 @@ public static class FlyTelemetryExtensions
                 .AddNpgsqlInstrumentation()
                 // Built into .NET 9 and later: GC, heap, thread pool, exceptions, at no cost until scraped.
                 .AddMeter("System.Runtime")
+                // EF Core's counters (contexts, queries, SaveChanges, execution-strategy failures): observable
+                // instruments over counts EF keeps anyway, read only when scraped.
+                .AddMeter(EntityFrameworkCoreMeter)
                 .AddMeter(FlyPostgres.MeterName)
                 .AddPrometheusExporter());
             builder.Services.AddHostedService<MetricsServer>();
+            builder.Services.AddSingleton<IFlyDoctorCheck, ServedPoolsDoctorCheck>();
         }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))

@@ -1,14 +1,5 @@
 namespace FlyMpg;
 
-/// <summary>What this process was started as: <c>dotnet App.dll [migrate|doctor|worker]</c>.</summary>
-internal enum FlyCommand
-{
-    Web,
-    Migrate,
-    Doctor,
-    Worker,
-}
-
 /// <summary>
 /// The command this process runs, set by <see cref="FlyCommandLine.RunFlyAsync"/> before anything resolves a
 /// connection: one host is built for every command, and the worker's services pick the worker's connection.

@@ -192,6 +192,13 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         // One wait in PgBouncer's queue (query_wait_timeout, checked about once a second), never one per retry.
         Assert.DoesNotContain("will be retried", service.Output, StringComparison.Ordinal);
         Assert.True(waited < TimeSpan.FromSeconds(5), $"A full pooler took {waited.TotalSeconds:F1} s to answer (query_wait_timeout is 2 s: it was retried into the queue)");
+        await Poll.UntilAsync(
+            "flympg_unavailable_responses_total{flympg_reason=\"saturated\"} to count the 503",
+            service.ScrapeAsync,
+            scrape => UnavailableResponses(scrape, ("flympg_reason", "saturated")) == 1,
+            TimeSpan.FromSeconds(5),
+            scrape => $"{scrape.Excerpt("flympg_")}{Environment.NewLine}{service.Output}",
+            TimeSpan.FromMilliseconds(100));
         await Task.WhenAll(holders);
     }
 
@@ -290,7 +297,20 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.True(outcome.ServerErrors == 0 && outcome.OtherFailures.Count == 0, $"The outage was answered with something other than 503: {context}");
         Assert.True(recovery is { } first && first < RecoveryBound, $"The service did not write again within {RecoveryBound.TotalSeconds} s of the pooler serving: {context}");
         Assert.DoesNotContain(mpg.Password, service.Output);
+
+        // What the README's "requests answered 503" panel shows: every 503 the clients got, counted once.
+        var counted = await Poll.UntilAsync(
+            $"flympg_unavailable_responses_total to count the {outcome.Unavailable} 503(s) the clients got",
+            service.ScrapeAsync,
+            scrape => UnavailableResponses(scrape) == outcome.Unavailable,
+            TimeSpan.FromSeconds(5),
+            scrape => $"{scrape.Excerpt("flympg_")}{Environment.NewLine}{context}",
+            TimeSpan.FromMilliseconds(100));
+        output.WriteLine(counted.Excerpt("flympg_"));
     }
+
+    private static double UnavailableResponses(PrometheusScrape scrape, params (string, string)[] labels) =>
+        scrape.Series("flympg_unavailable_responses_total", labels).Sum(s => s.Value);
 
     private async Task<RunningService> StartServiceAsync(PgBouncerPooler pooler, FreshDatabase database)
     {

@@ -1,16 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using FlyMpg;
 using Npgsql;
 
 namespace FlyMpg.Templates.Tests.Infrastructure;
-
-/// <summary>Tests that need the local MPG stand-in join this collection: <c>[Collection("mpg")]</c>.</summary>
-[CollectionDefinition("mpg")]
-public class MpgCollection : ICollectionFixture<MpgStandIn>
-{
-}
 
 /// <summary>
 /// The local stand-in for Fly Managed Postgres: a throwaway PostgreSQL on 127.0.0.1 behind a real
@@ -443,28 +436,4 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         result.ExitCode == 0
             ? result
             : throw new MpgStandInException($"mpg-local.sh failed (exit code {result.ExitCode}).{Environment.NewLine}{result.Describe()}");
-}
-
-/// <summary>A database made by <see cref="MpgStandIn.CreateFreshDatabaseAsync"/>; the URLs hold the app password.</summary>
-public sealed record FreshDatabase(string Name, string PooledUrl, string DirectUrl)
-{
-    public string PooledConnectionString => MpgStandIn.ConnectionStringFromUrl(PooledUrl).ConnectionString;
-
-    public string DirectConnectionString => MpgStandIn.ConnectionStringFromUrl(DirectUrl).ConnectionString;
-
-    public override string ToString() => $"database {Name}";
-}
-
-/// <summary>The stand-in could not do what was asked; the message carries the command and its output, passwords masked.</summary>
-public sealed class MpgStandInException : Exception
-{
-    public MpgStandInException(string message)
-        : base(message)
-    {
-    }
-
-    public MpgStandInException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
 }

@@ -3,66 +3,6 @@ using System.Globalization;
 namespace FlyMpg.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// One PgBouncer of the stand-in (the primary one, or one started by <see cref="MpgStandIn.AddPoolerAsync"/>).
-/// <see cref="DatabaseUrl"/> and <see cref="AdminUrl"/> hold passwords; <see cref="ToString"/> masks them.
-/// </summary>
-public sealed class PgBouncerPooler
-{
-    public PgBouncerPooler(int port, string databaseUrl, string adminUrl, string pidFile, string logFile)
-    {
-        Port = port;
-        DatabaseUrl = databaseUrl;
-        AdminUrl = adminUrl;
-        PidFile = pidFile;
-        LogFile = logFile;
-    }
-
-    public int Port { get; }
-
-    /// <summary><c>postgresql://app:PW@127.0.0.1:PORT/app</c>, what Fly sets as <c>DATABASE_URL</c>.</summary>
-    public string DatabaseUrl { get; }
-
-    /// <summary>The <c>pgbouncer</c> admin database as <c>pgbouncer_admin</c> (simple query protocol only).</summary>
-    public string AdminUrl { get; }
-
-    public string PidFile { get; }
-
-    public string LogFile { get; }
-
-    /// <summary><see cref="DatabaseUrl"/> as an Npgsql connection string (Npgsql does not take URLs).</summary>
-    public string ConnectionString => MpgStandIn.ConnectionStringFromUrl(DatabaseUrl).ConnectionString;
-
-    /// <summary>The pooled URL of another database on the same Postgres (the pooler's <c>*</c> fallback entry serves it).</summary>
-    public string UrlFor(string database) => MpgStandIn.ReplaceDatabase(DatabaseUrl, database);
-
-    public override string ToString() => $"PgBouncer 127.0.0.1:{Port} (pidfile {PidFile})";
-}
-
-/// <summary>A row of PgBouncer's <c>SHOW CLIENTS</c>; <see cref="Columns"/> has every column by name.</summary>
-public sealed record PgBouncerClient(
-    string Type,
-    string User,
-    string Database,
-    string State,
-    string Addr,
-    int? Port,
-    string ApplicationName,
-    IReadOnlyDictionary<string, string> Columns);
-
-/// <summary>A row of PgBouncer's <c>SHOW POOLS</c>; <see cref="Columns"/> has every column by name.</summary>
-public sealed record PgBouncerPool(
-    string Database,
-    string User,
-    int ClActive,
-    int ClWaiting,
-    int SvActive,
-    int SvIdle,
-    int SvUsed,
-    int SvLogin,
-    string PoolMode,
-    IReadOnlyDictionary<string, string> Columns);
-
-/// <summary>
 /// Queries PgBouncer's admin console. The console speaks only the simple query protocol and Npgsql
 /// always uses the extended one (seen here: Npgsql 10.0.3 gets <c>08P01: extended query protocol not
 /// supported by admin console</c>, even with <c>Server Compatibility Mode=NoTypeLoading</c>), so this

@@ -208,6 +208,3 @@ public sealed class Sandbox
         return relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 }
-
-/// <summary>A NuGet package source: key (name), URL or folder, optional protocol version.</summary>
-public sealed record PackageSource(string Key, string Value, string? ProtocolVersion);

@@ -6,35 +6,6 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 public delegate string Scrubber(string text, ScrubContext context);
 
 /// <summary>
-/// State shared by every file of one verification, so a value gets the same placeholder everywhere:
-/// the first GUID seen (files in ordinal path order, then std-streams) becomes <c>{GUID-1}</c> in every file.
-/// </summary>
-public sealed class ScrubContext
-{
-    private readonly Dictionary<(string Kind, string Value), string> _placeholders = [];
-    private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
-
-    /// <summary>The file being scrubbed, relative to the output folder, '/'-separated (<c>std-streams/stdout.txt</c> for the streams).</summary>
-    public string RelativePath { get; internal set; } = string.Empty;
-
-    /// <summary>The placeholder already given to <paramref name="value"/>, if any.</summary>
-    public bool TryGetPlaceholder(string kind, string value, out string placeholder) =>
-        _placeholders.TryGetValue((kind, value), out placeholder!);
-
-    /// <summary><c>{KIND-n}</c>, the same n for the same value throughout the verification.</summary>
-    public string Placeholder(string kind, string value)
-    {
-        if (!_placeholders.TryGetValue((kind, value), out var placeholder))
-        {
-            var n = _counters[kind] = _counters.GetValueOrDefault(kind) + 1;
-            placeholder = _placeholders[(kind, value)] = $"{{{kind}-{n}}}";
-        }
-
-        return placeholder;
-    }
-}
-
-/// <summary>
 /// TemplateVerifier-style scrubbers: general ones (every file and stream), by extension, and by path.
 /// They run in the order added. Fluent: <c>new Scrubbers().AddGuidScrubber().AddLocalhostPortScrubber()</c>.
 /// </summary>
@@ -184,53 +155,4 @@ public sealed partial class Scrubbers
 
     [GeneratedRegex(@"(?ix)(?:password|passwd|pwd|secret|token|api[_-]?key)[""']?\s*(?:=|:)\s*[""']?(?<value>[^\s""';&,]+)")]
     private static partial Regex SecretAssignmentPattern();
-}
-
-/// <summary>Template-engine style globs over '/'-separated relative paths.</summary>
-public static class Glob
-{
-    /// <summary><c>**/</c> any folders (or none), <c>**</c> anything, <c>*</c> within one segment, <c>?</c> one character, <c>[..]</c> a class. Case-sensitive, like the engine on Linux.</summary>
-    public static Regex ToRegex(string glob)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(glob);
-        var pattern = glob.Replace('\\', '/');
-        if (pattern.StartsWith("./", StringComparison.Ordinal))
-        {
-            pattern = pattern[2..];
-        }
-
-        var sb = new System.Text.StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
-            {
-                var slashFollows = i + 2 < pattern.Length && pattern[i + 2] == '/';
-                sb.Append(slashFollows ? "(?:.*/)?" : ".*");
-                i += slashFollows ? 2 : 1;
-            }
-            else if (c == '*')
-            {
-                sb.Append("[^/]*");
-            }
-            else if (c == '?')
-            {
-                sb.Append("[^/]");
-            }
-            else if (c == '[' && pattern.IndexOf(']', i + 1) is var close and > 0)
-            {
-                var set = pattern[(i + 1)..close].Replace("\\", "\\\\", StringComparison.Ordinal);
-                sb.Append('[').Append(set.StartsWith('!') ? "^" + set[1..] : set).Append(']');
-                i = close;
-            }
-            else
-            {
-                sb.Append(Regex.Escape(c.ToString()));
-            }
-        }
-
-        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
-    }
-
-    public static bool IsMatch(string glob, string relativePath) => ToRegex(glob).IsMatch(relativePath.Replace('\\', '/'));
 }

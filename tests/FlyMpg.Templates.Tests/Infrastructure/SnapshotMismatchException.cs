@@ -1,0 +1,3 @@
+namespace FlyMpg.Templates.Tests.Infrastructure;
+
+public sealed class SnapshotMismatchException(string message) : Exception(message);
