@@ -76,7 +76,7 @@ public sealed class GeneratedApp
         try
         {
             await service.WaitUntilReadyAsync(ReadyTimeout, readyPath);
-            // The metrics listener starts once the app serves, a moment after readyPath first answers.
+            // Metrics start once the app has answered a request: a moment after readyPath first answers.
             await service.WaitUntilMetricsServedAsync(TimeSpan.FromSeconds(10));
             return service;
         }
