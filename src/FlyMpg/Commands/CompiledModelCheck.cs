@@ -12,22 +12,17 @@ namespace FlyMpg.Commands;
 /// </summary>
 internal static class CompiledModelCheck
 {
-    /// <summary>The first line where the two models' descriptions differ, or null when they describe the same tables.</summary>
+    /// <summary>
+    /// The first line of the code's model the compiled one lacks and the first line the compiled one has that the code's
+    /// lacks ("(nothing)" when one side has all of the other's), or null when they describe the same tables (in any order).
+    /// </summary>
     public static (string Running, string InCode)? FindDifference(DbContext db)
     {
         var running = Describe(db.Model);
         var inCode = Describe(db.GetService<IDesignTimeModel>().Model);
-        for (var i = 0; i < Math.Max(running.Count, inCode.Count); i++)
-        {
-            var left = i < running.Count ? running[i] : "(nothing)";
-            var right = i < inCode.Count ? inCode[i] : "(nothing)";
-            if (left != right)
-            {
-                return (left, right);
-            }
-        }
-
-        return null;
+        var onlyRunning = running.Except(inCode).FirstOrDefault();
+        var onlyInCode = inCode.Except(running).FirstOrDefault();
+        return onlyRunning is null && onlyInCode is null ? null : (onlyRunning ?? "(nothing)", onlyInCode ?? "(nothing)");
     }
 
     // What the database work depends on, with the accessors a read-optimized (compiled) model keeps: tables, columns

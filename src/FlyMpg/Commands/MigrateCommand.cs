@@ -27,7 +27,7 @@ internal static class MigrateCommand
         if (CompiledModelCheck.FindDifference(db) is { } stale)
         {
             logger.LogError(
-                "The compiled model differs from the model in code (compiled: {Running}; in code: {InCode}). Run `dotnet ef dbcontext optimize` again (README, \"Changing the model\"), commit it and deploy again.",
+                "The compiled model differs from the model in code (compiled: {Running}; in code: {InCode}). Run `dotnet ef dbcontext optimize` again (README, \"Migrations\"), commit it and deploy again.",
                 stale.Running, stale.InCode);
             return 1;
         }
