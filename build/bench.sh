@@ -8,9 +8,10 @@
 #      generates the default service from templates/flympg-web into a temp dir (fresh custom hive),
 #      `dotnet publish -c Release`es it, runs `migrate`, seeds BENCH_ROWS rows and times a no-op `migrate`;
 #   2. measures the ceiling: `pgbench -S -M simple -c 64 -j 2` through the same PgBouncer;
-#   3. loads the service with wrk: GET /todos/{id} (build/bench/read.lua) and a POST/PUT write mix
-#      (build/bench/write.lua), after a warm-up;
-#   4. loads bench/RawNpgsqlReference (raw Npgsql, the template's own connection-string code) the same way;
+#   3. loads the service with wrk: GET /todos/{id} (build/bench/read.lua), POST /todos with an Idempotency-Key
+#      (build/bench/post.lua) and a POST/PUT write mix (build/bench/write.lua), after a warm-up;
+#   4. loads bench/RawNpgsqlReference (raw Npgsql, the template's own connection-string code) with the same reads and
+#      POSTs, rounds interleaved with the service's;
 #      The same reads on the service with its metrics off (FlyMpg__Metrics__Enabled=false), right after each
 #      round with them on (issue 16: metrics may cost at most 5% of read throughput and of cold start);
 #   5. times cold start: exec -> first 200 of GET /todos/1 vs a bare `dotnet new webapi`'s /weatherforecast,
@@ -73,8 +74,9 @@ fi
 APP_READY_TIMEOUT=60 # seconds for a started app to answer
 COLD_TIMEOUT=30      # seconds for one cold start to reach its first 200
 
-# Goals (issue 7).
-GOAL_VS_REFERENCE=0.90 GOAL_VS_PGBENCH=0.55 GOAL_COLD=1.5 GOAL_GEN=1.2 GOAL_RSS=1.5
+# Goals (issues 7 and 17). pgbench's figure is context without a goal: the raw reference itself reaches about half of it
+# here, where the load generator shares the cores (docs/benchmarks.md).
+GOAL_VS_REFERENCE=1.0 GOAL_WRITE_VS_REFERENCE=0.8 GOAL_COLD=1.25 GOAL_COLD_EF=1.5 GOAL_GEN=1.2 GOAL_RSS=1.5
 GOAL_METRICS_READ=0.95 GOAL_METRICS_COLD=1.05 # metrics on / off: at most 5% of read throughput and of cold start (issue 16)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
@@ -322,11 +324,11 @@ cpu_ms() { sed -E 's/^.*\) //' "/proc/$1/stat" 2>/dev/null | awk -v hz="$CLK_TCK
 
 # run_wrk LABEL URL SCRIPT SECONDS [APP_PID] -> writes results/wrk-LABEL.txt; prints
 # "rps failed p50_ms p99_ms cpu_us_per_request" (the last one needs APP_PID), nothing when wrk failed.
-# Requests slower than 5 s count as failed (wrk's timeout errors).
+# Requests slower than 5 s count as failed (wrk's timeout errors). The script gets ROWS and LABEL (post.lua's keys).
 run_wrk() {
     local label="$1" url="$2" script="$3" secs="$4" app_pid="${5:-}" out="$WORK/results/wrk-$1.txt" cpu0="" cpu1=""
     [[ -z "$app_pid" ]] || cpu0="$(cpu_ms "$app_pid")"
-    timeout $((secs + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s -s "$script" "$url" -- "$ROWS" >"$out" 2>&1 || return 0
+    timeout $((secs + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s -s "$script" "$url" -- "$ROWS" "$label" >"$out" 2>&1 || return 0
     [[ -z "$app_pid" ]] || cpu1="$(cpu_ms "$app_pid")"
     awk -v cpu="$(( ${cpu1:-0} - ${cpu0:-0} ))" '/^WRK_RESULT / {
             for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] }
@@ -369,7 +371,8 @@ PGPASSWORD="${MPG[APP_PASSWORD]}" PGCONNECT_TIMEOUT=5 timeout 120 "$PGBENCH" -i 
 
 log "warm-up: ${WARM_SECS}s of reads on the service and on the reference (not counted)"
 declare -a PGB_TPS=() SVC_RPS=() REF_RPS=() OFF_RPS=() SVC_PAIRED_RPS=() SVC_P50=() SVC_P99=() REF_P50=() REF_P99=() SVC_CPU=() REF_CPU=()
-SVC_FAILED=0 REF_FAILED=0
+declare -a SVC_POST_RPS=() REF_POST_RPS=() SVC_POST_P99=() REF_POST_P99=() SVC_POST_CPU=() REF_POST_CPU=()
+SVC_FAILED=0 REF_FAILED=0 SVC_POST_FAILED=0 REF_POST_FAILED=0
 SVC_MAX_CLIENTS=0 SVC_MAX_SERVERS=0 REF_MAX_CLIENTS=0 REF_MAX_SERVERS=0 PGB_MAX_SERVERS=0
 max() { if ((${1:-0} > ${2:-0})); then echo "${1:-0}"; else echo "${2:-0}"; fi; }
 
@@ -385,6 +388,12 @@ poll_start reference-warmup "$REF_PID"
 read -r _ REF_WARM_FAILED _ _ <<<"$(run_wrk warmup-reference "http://127.0.0.1:$REF_PORT" "$LUA_DIR/read.lua" "$WARM_SECS")" || true
 read -r clients _ servers _ _ <<<"$(poll_stop "$REF_APP_NAME")"
 REF_MAX_CLIENTS=$(max "$REF_MAX_CLIENTS" "$clients"); REF_MAX_SERVERS=$(max "$REF_MAX_SERVERS" "$servers")
+log "warm-up: $(((WARM_SECS + 1) / 2))s of POST /todos on the service and on the reference (not counted)"
+poll_start service-post-warmup "$SVC_PID"
+read -r _ POST_WARM_FAILED _ _ <<<"$(run_wrk warmup-service-post "http://127.0.0.1:$SVC_PORT" "$LUA_DIR/post.lua" "$(((WARM_SECS + 1) / 2))")" || true
+read -r clients _ servers _ _ <<<"$(poll_stop "$SVC_APP_NAME")"
+SVC_MAX_CLIENTS=$(max "$SVC_MAX_CLIENTS" "$clients"); SVC_MAX_SERVERS=$(max "$SVC_MAX_SERVERS" "$servers")
+run_wrk warmup-reference-post "http://127.0.0.1:$REF_PORT" "$LUA_DIR/post.lua" "$(((WARM_SECS + 1) / 2))" >/dev/null || true
 
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS: pgbench -S -M simple -c $CONNS -j $THREADS -T $LOAD_SECS through PgBouncer"
@@ -429,6 +438,19 @@ for round in $(seq 1 "$ROUNDS"); do
     read -r clients _ servers _ ticks <<<"$(poll_stop "$REF_APP_NAME")"
     if [[ -n "${rps:-}" ]]; then REF_RPS+=("$rps"); REF_P50+=("$p50"); REF_P99+=("$p99"); REF_FAILED=$((REF_FAILED + failed)); else incomplete "wrk reference-read-$round (results/wrk-reference-read-$round.txt)"; fi
     REF_MAX_CLIENTS=$(max "$REF_MAX_CLIENTS" "$clients"); REF_MAX_SERVERS=$(max "$REF_MAX_SERVERS" "$servers")
+
+    # Writes: POST /todos with a fresh Idempotency-Key on the service, then on the reference (one INSERT ... RETURNING).
+    log "round $round/$ROUNDS: wrk -t$THREADS -c$CONNS -d${WRITE_SECS}s POST /todos on the service, then on the reference"
+    poll_start "service-post-$round" "$SVC_PID"
+    read -r rps failed _ p99 cpu <<<"$(run_wrk "service-post-$round" "http://127.0.0.1:$SVC_PORT" "$LUA_DIR/post.lua" "$WRITE_SECS" "$SVC_PID")" || true
+    read -r clients _ servers _ _ <<<"$(poll_stop "$SVC_APP_NAME")"
+    SVC_MAX_CLIENTS=$(max "$SVC_MAX_CLIENTS" "$clients"); SVC_MAX_SERVERS=$(max "$SVC_MAX_SERVERS" "$servers")
+    if [[ -n "${rps:-}" ]]; then SVC_POST_RPS+=("$rps"); SVC_POST_P99+=("$p99"); SVC_POST_FAILED=$((SVC_POST_FAILED + failed)); [[ -z "${cpu:-}" ]] || SVC_POST_CPU+=("$cpu"); else incomplete "wrk service-post-$round (results/wrk-service-post-$round.txt)"; fi
+    poll_start "reference-post-$round" "$REF_PID"
+    read -r rps failed _ p99 cpu <<<"$(run_wrk "reference-post-$round" "http://127.0.0.1:$REF_PORT" "$LUA_DIR/post.lua" "$WRITE_SECS" "$REF_PID")" || true
+    read -r clients _ servers _ _ <<<"$(poll_stop "$REF_APP_NAME")"
+    REF_MAX_CLIENTS=$(max "$REF_MAX_CLIENTS" "$clients"); REF_MAX_SERVERS=$(max "$REF_MAX_SERVERS" "$servers")
+    if [[ -n "${rps:-}" ]]; then REF_POST_RPS+=("$rps"); REF_POST_P99+=("$p99"); REF_POST_FAILED=$((REF_POST_FAILED + failed)); [[ -z "${cpu:-}" ]] || REF_POST_CPU+=("$cpu"); else incomplete "wrk reference-post-$round (results/wrk-reference-post-$round.txt)"; fi
 done
 stop_pid "$OFF_PID"; forget_pid "$OFF_PID"
 # Peak RSS after the same warm-up + read rounds for both (the write mix comes after this).
@@ -480,21 +502,21 @@ cold_once() { # cold_once NAME DIR DLL PATH [VAR=VALUE...]: sets COLD_RESULT to 
 
 log "cold start: exec -> first 200, $COLD_RUNS runs each (plus one discarded), service and bare webapi interleaved"
 : >"$WORK/results/cold-service.txt"; : >"$WORK/results/cold-bare.txt"; : >"$WORK/results/cold-service-ef.txt"; : >"$WORK/results/cold-service-metrics-off.txt"
-: >"$WORK/results/cold-cpu-service.txt"; : >"$WORK/results/cold-cpu-bare.txt"
+: >"$WORK/results/cold-cpu-service.txt"; : >"$WORK/results/cold-cpu-bare.txt"; : >"$WORK/results/cold-cpu-service-ef.txt"; : >"$WORK/results/cold-cpu-service-metrics-off.txt"
 for run in $(seq 0 "$COLD_RUNS"); do
     cold_once service "$SVC_PUB" Orders.dll /todos/1 "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Port="$(free_port)"
     s="$COLD_RESULT" s_cpu="$COLD_CPU"
     cold_once service-metrics-off "$SVC_PUB" Orders.dll /todos/1 "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Enabled=false
-    o="$COLD_RESULT"
+    o="$COLD_RESULT" o_cpu="$COLD_CPU"
     cold_once bare "$BARE_PUB" Bare.dll /weatherforecast
     b="$COLD_RESULT" b_cpu="$COLD_CPU"
     # GET /todos/1 is raw Npgsql; the first EF Core query (GET /todos) also pays for EF's start-up.
     cold_once service-ef "$SVC_PUB" Orders.dll "/todos?pageSize=1" "${db_env[@]}" FLY_APP_NAME=bench-service FlyMpg__Metrics__Port="$(free_port)"
-    e="$COLD_RESULT"
+    e="$COLD_RESULT" e_cpu="$COLD_CPU"
     ((run == 0)) && continue # the first exec warms the page cache after publish
-    if [[ -n "$e" ]]; then echo "$e" >>"$WORK/results/cold-service-ef.txt"; else incomplete "service cold start to GET /todos, run $run"; fi
+    if [[ -n "$e" ]]; then echo "$e" >>"$WORK/results/cold-service-ef.txt"; echo "$e_cpu" >>"$WORK/results/cold-cpu-service-ef.txt"; else incomplete "service cold start to GET /todos, run $run"; fi
     if [[ -n "$s" ]]; then echo "$s" >>"$WORK/results/cold-service.txt"; echo "$s_cpu" >>"$WORK/results/cold-cpu-service.txt"; else incomplete "service cold start run $run"; fi
-    if [[ -n "$o" ]]; then echo "$o" >>"$WORK/results/cold-service-metrics-off.txt"; else incomplete "service cold start with metrics off, run $run"; fi
+    if [[ -n "$o" ]]; then echo "$o" >>"$WORK/results/cold-service-metrics-off.txt"; echo "$o_cpu" >>"$WORK/results/cold-cpu-service-metrics-off.txt"; else incomplete "service cold start with metrics off, run $run"; fi
     if [[ -n "$b" ]]; then echo "$b" >>"$WORK/results/cold-bare.txt"; echo "$b_cpu" >>"$WORK/results/cold-cpu-bare.txt"; else incomplete "bare webapi cold start run $run"; fi
 done
 COLD_SVC="$(median <"$WORK/results/cold-service.txt")"
@@ -503,6 +525,8 @@ COLD_CPU_SVC="$(median <"$WORK/results/cold-cpu-service.txt")"
 COLD_CPU_BARE="$(median <"$WORK/results/cold-cpu-bare.txt")"
 COLD_SVC_EF="$(median <"$WORK/results/cold-service-ef.txt")"
 COLD_OFF="$(median <"$WORK/results/cold-service-metrics-off.txt")"
+COLD_CPU_SVC_EF="$(median <"$WORK/results/cold-cpu-service-ef.txt")"
+COLD_CPU_OFF="$(median <"$WORK/results/cold-cpu-service-metrics-off.txt")"
 
 # ---- 6. generation time ---------------------------------------------------------------------------
 
@@ -557,6 +581,8 @@ R_PGB="$(paired_ratio SVC_RPS PGB_TPS)"
 R_REF_PGB="$(paired_ratio REF_RPS PGB_TPS)"
 R_COLD="$(ratio "$COLD_SVC" "$COLD_BARE")"
 R_COLD_EF="$(ratio "$COLD_SVC_EF" "$COLD_BARE")"
+R_WRITE="$(paired_ratio SVC_POST_RPS REF_POST_RPS)"
+R_WRITE_CPU="$(paired_ratio REF_POST_CPU SVC_POST_CPU)"
 R_METRICS_READ="$(paired_ratio SVC_PAIRED_RPS OFF_RPS)"
 R_METRICS_COLD="$(ratio "$COLD_SVC" "$COLD_OFF")"
 R_GEN="$(ratio "$GEN_SVC" "$GEN_BARE")"
@@ -567,7 +593,9 @@ SVC_CPU_MED="$(med "${SVC_CPU[@]}")"
 REF_CPU_MED="$(med "${REF_CPU[@]}")"
 R_CPU="$(paired_ratio REF_CPU SVC_CPU)"
 R_COLD_CPU="$(ratio "$COLD_CPU_SVC" "$COLD_CPU_BARE")"
-TOTAL_FAILED=$((SVC_FAILED + REF_FAILED + ${WRITE_FAILED:-0}))
+R_COLD_EF_CPU="$(ratio "$COLD_CPU_SVC_EF" "$COLD_CPU_BARE")"
+R_METRICS_COLD_CPU="$(ratio "$COLD_CPU_SVC" "$COLD_CPU_OFF")"
+TOTAL_FAILED=$((SVC_FAILED + REF_FAILED + SVC_POST_FAILED + REF_POST_FAILED + ${WRITE_FAILED:-0}))
 
 verdict() { # verdict VALUE OP GOAL -> meets / MISSES / n/a
     [[ -n "$1" ]] || { echo "n/a"; return; }
@@ -587,11 +615,15 @@ TABLE="$(cat <<EOF
 | pgbench \`-S -M simple -c $CONNS -j $THREADS\` through PgBouncer ($RUNS_NOTE) | $(num "$PGB") tps | | |
 | Service read / raw reference (median of the $ROUNDS per-round ratios) | $(x "$R_REF") | >= ${GOAL_VS_REFERENCE}x | $(verdict "$R_REF" ">=" "$GOAL_VS_REFERENCE") |
 | (noise check) app CPU time per read request: service / reference (ratio: reference / service) | $(num "$SVC_CPU_MED") us / $(num "$REF_CPU_MED") us: $(x "$R_CPU") | (>= ${GOAL_VS_REFERENCE}x) | $(verdict "$R_CPU" ">=" "$GOAL_VS_REFERENCE") |
-| Service read / pgbench (median of the $ROUNDS per-round ratios) | $(x "$R_PGB") | >= ${GOAL_VS_PGBENCH}x | $(verdict "$R_PGB" ">=" "$GOAL_VS_PGBENCH") |
+| (context) service read / pgbench (median of the $ROUNDS per-round ratios) | $(x "$R_PGB") | | |
 | (context) raw reference / pgbench: what raw Npgsql behind ASP.NET Core reaches here | $(x "$R_REF_PGB") | | |
 | (context) HTTP alone: the reference's \`GET /healthz\`, no database, same load (1 x ${LOAD_SECS}s) | $(num "${HTTP_RPS:-}") req/s, app CPU $(num "${HTTP_CPU:-}") us per request | | |
-| Service write mix: POST /todos 4/5 + PUT /todos/{id} 1/5 (${WRITE_SECS}s) | $(num "${WRITE_RPS:-}") req/s (p50 $(num "${WRITE_P50:-}" 1) ms, p99 $(num "${WRITE_P99:-}" 1) ms) | | |
-| Failed requests (non-2xx/3xx + socket errors): service read / write, reference | ${SVC_FAILED} / ${WRITE_FAILED:-n/a} / ${REF_FAILED} | 0 | $(verdict "$TOTAL_FAILED" "<=" 0) |
+| Service write: \`POST /todos\` with a new Idempotency-Key (wrk -t$THREADS -c$CONNS, median of $ROUNDS x ${WRITE_SECS}s) | $(num "$(med "${SVC_POST_RPS[@]}")") req/s (p99 $(num "$(med "${SVC_POST_P99[@]}")" 1) ms) | | |
+| Raw Npgsql reference, same POSTs (one \`INSERT ... RETURNING\`) | $(num "$(med "${REF_POST_RPS[@]}")") req/s (p99 $(num "$(med "${REF_POST_P99[@]}")" 1) ms) | | |
+| Service write / raw reference (median of the $ROUNDS per-round ratios) | $(x "$R_WRITE") | >= ${GOAL_WRITE_VS_REFERENCE}x | $(verdict "$R_WRITE" ">=" "$GOAL_WRITE_VS_REFERENCE") |
+| (noise check) app CPU time per POST: service / reference (ratio: reference / service) | $(num "$(med "${SVC_POST_CPU[@]}")") us / $(num "$(med "${REF_POST_CPU[@]}")") us: $(x "$R_WRITE_CPU") | (>= ${GOAL_WRITE_VS_REFERENCE}x) | $(verdict "$R_WRITE_CPU" ">=" "$GOAL_WRITE_VS_REFERENCE") |
+| (context) service write mix: POST /todos 4/5 + PUT /todos/{id} 1/5 (${WRITE_SECS}s) | $(num "${WRITE_RPS:-}") req/s (p50 $(num "${WRITE_P50:-}" 1) ms, p99 $(num "${WRITE_P99:-}" 1) ms) | | |
+| Failed requests (non-2xx/3xx + socket errors): service read / POST / write mix, reference read / POST | ${SVC_FAILED} / ${SVC_POST_FAILED} / ${WRITE_FAILED:-n/a}, ${REF_FAILED} / ${REF_POST_FAILED} | 0 | $(verdict "$TOTAL_FAILED" "<=" 0) |
 | PgBouncer clients from the service (max, SHOW CLIENTS by application_name) | $SVC_MAX_CLIENTS | <= $POOL_SIZE (pool size) | $(verdict "$SVC_MAX_CLIENTS" "<=" "$POOL_SIZE") |
 | PgBouncer server connections in use (max sv_active): service / reference / pgbench | $SVC_MAX_SERVERS / $REF_MAX_SERVERS / $PGB_MAX_SERVERS | | |
 | Peak RSS (VmHWM): service after warm-up, read rounds and write mix / reference after warm-up and read rounds | $(mib "$SVC_RSS_AFTER_WRITE_KB") / $(mib "$REF_RSS_KB") = $(x "$R_RSS") | <= ${GOAL_RSS}x | $(verdict "$R_RSS" "<=" "$GOAL_RSS") |
@@ -599,7 +631,9 @@ TABLE="$(cat <<EOF
 | (noise check) CPU used by exec -> first 200: service / bare webapi | $(num "$COLD_CPU_SVC") ms / $(num "$COLD_CPU_BARE") ms = $(x "$R_COLD_CPU") | (<= ${GOAL_COLD}x) | $(verdict "$R_COLD_CPU" "<=" "$GOAL_COLD") |
 | Metrics cost, read: service with metrics on (scraped once a round) / off (\`FlyMpg__Metrics__Enabled=false\`), back to back (median of the per-round ratios) | $(num "$(med "${SVC_PAIRED_RPS[@]}")") / $(num "$(med "${OFF_RPS[@]}")") req/s = $(x "$R_METRICS_READ") | >= ${GOAL_METRICS_READ}x | $(verdict "$R_METRICS_READ" ">=" "$GOAL_METRICS_READ") |
 | Metrics cost, cold start (median of $COLD_RUNS, interleaved): metrics on / off | $(ms "$COLD_SVC") / $(ms "$COLD_OFF") = $(x "$R_METRICS_COLD") | <= ${GOAL_METRICS_COLD}x | $(verdict "$R_METRICS_COLD" "<=" "$GOAL_METRICS_COLD") |
-| Cold start to the first EF Core query (median of $COLD_RUNS): service \`GET /todos?pageSize=1\` / bare webapi | $(ms "$COLD_SVC_EF") / $(ms "$COLD_BARE") = $(x "$R_COLD_EF") | | |
+| (noise check) CPU used by exec -> first 200: metrics on / off | $(num "$COLD_CPU_SVC") ms / $(num "$COLD_CPU_OFF") ms = $(x "$R_METRICS_COLD_CPU") | (<= ${GOAL_METRICS_COLD}x) | $(verdict "$R_METRICS_COLD_CPU" "<=" "$GOAL_METRICS_COLD") |
+| Cold start to the first EF Core query (median of $COLD_RUNS): service \`GET /todos?pageSize=1\` / bare webapi | $(ms "$COLD_SVC_EF") / $(ms "$COLD_BARE") = $(x "$R_COLD_EF") | <= ${GOAL_COLD_EF}x | $(verdict "$R_COLD_EF" "<=" "$GOAL_COLD_EF") |
+| (noise check) CPU used by exec -> first EF Core query: service / bare webapi | $(num "$COLD_CPU_SVC_EF") ms / $(num "$COLD_CPU_BARE") ms = $(x "$R_COLD_EF_CPU") | (<= ${GOAL_COLD_EF}x) | $(verdict "$R_COLD_EF_CPU" "<=" "$GOAL_COLD_EF") |
 | \`dotnet new\` (median of $GEN_RUNS, --no-restore): flympg-web / webapi | $(ms "$GEN_SVC") / $(ms "$GEN_BARE") = $(x "$R_GEN") | <= ${GOAL_GEN}x | $(verdict "$R_GEN" "<=" "$GOAL_GEN") |
 | (noise check) CPU (user + sys) of \`dotnet new\`: flympg-web / webapi | $(ms "$GEN_CPU_SVC") / $(ms "$GEN_CPU_BARE") = $(x "$R_GEN_CPU") | (<= ${GOAL_GEN}x) | $(verdict "$R_GEN_CPU" "<=" "$GOAL_GEN") |
 | No-op \`migrate\` (median of $MIGRATE_RUNS) | $(ms "$MIGRATE_S") | | |
@@ -607,10 +641,11 @@ EOF
 )"
 
 NOTES=()
+[[ "${POST_WARM_FAILED:-0}" == 0 ]] || NOTES+=("The service's POST warm-up (not counted above) had $POST_WARM_FAILED failed requests.")
 [[ "${WARM_FAILED:-0}" == 0 ]] || NOTES+=("The service's warm-up (first ${WARM_SECS}s of load on a fresh process, not counted above) had $WARM_FAILED failed requests (slower than 5 s, or errors); the reference's had ${REF_WARM_FAILED:-n/a}.")
 [[ "$SVC_LOGGED_ERRORS" == 0 ]] || NOTES+=("The service logged $SVC_LOGGED_ERRORS fail/crit entries during the run.")
 rounds() { local v out=""; for v in "$@"; do out+="${out:+, }$(num "$v")"; done; echo "${out:-n/a}"; }
-NOTES+=("Per round (req/s or tps), in run order: service $(rounds "${SVC_RPS[@]}"); reference $(rounds "${REF_RPS[@]}"); pgbench $(rounds "${PGB_TPS[@]}"). App CPU us per request: service $(rounds "${SVC_CPU[@]}"); reference $(rounds "${REF_CPU[@]}").")
+NOTES+=("Per round (req/s or tps), in run order: service $(rounds "${SVC_RPS[@]}"); reference $(rounds "${REF_RPS[@]}"); pgbench $(rounds "${PGB_TPS[@]}"); service POST $(rounds "${SVC_POST_RPS[@]}"); reference POST $(rounds "${REF_POST_RPS[@]}"). App CPU us per request: service $(rounds "${SVC_CPU[@]}"); reference $(rounds "${REF_CPU[@]}"); service POST $(rounds "${SVC_POST_CPU[@]}"); reference POST $(rounds "${REF_POST_CPU[@]}").")
 NOTES+=("Service peak RSS after the read rounds only (no EF Core query yet): $(mib "$SVC_RSS_KB").")
 ((${#INCOMPLETE[@]} == 0)) || NOTES+=("Not measured: $(IFS=';'; echo "${INCOMPLETE[*]}").")
 

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using FlyMpg.Doctor;
 using Npgsql;
+using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -28,6 +30,8 @@ public static class FlyTelemetryExtensions
     /// active contexts, queries, <c>SaveChanges</c>, execution-strategy failures), the runtime's <c>System.Runtime</c> meter, and
     /// FlyMpg's own counters (<see cref="FlyPostgres.MeterName"/>). When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces
     /// (requests, Npgsql commands) and logs are exported over OTLP too; when it is not, nothing is traced or sent.
+    /// Metrics start once the app has answered its first request (or a few seconds after it serves, if none comes), so a
+    /// Machine woken by a request answers it as fast as without them; that first request is not in the metrics.
     /// <c>doctor</c>, run inside a Machine, reads the pools from the running service's metrics port.
     /// Settings come from <c>FlyMpg:Metrics</c>, then <paramref name="configureSettings"/>.
     /// </summary>
@@ -43,34 +47,22 @@ public static class FlyTelemetryExtensions
             throw new DatabaseConfigurationException($"{FlyMetricsSettings.SectionName}:Port", $"is {settings.Port}; it must be a port number from 1 to 65535");
         }
 
-        var telemetry = builder.Services.AddOpenTelemetry();
-        if (builder.Configuration["OTEL_SERVICE_NAME"] is null && builder.Configuration["FLY_APP_NAME"] is { } appName)
-        {
-            // Fly names the app; a collector then tells services apart without one more variable to set.
-            telemetry.ConfigureResource(resource => resource.AddService(appName, serviceInstanceId: builder.Configuration["FLY_MACHINE_ID"]));
-        }
-
         if (settings.Enabled)
         {
+            // Not OpenTelemetry's WithMetrics(): its MeterProvider is built, and listens to every meter, as the host starts,
+            // before the app serves. MetricsServer builds this one once the app has answered its first request.
             builder.Services.AddSingleton(settings);
-            telemetry.WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddNpgsqlInstrumentation()
-                // Built into .NET 9 and later: GC, heap, thread pool, exceptions, at no cost until scraped.
-                .AddMeter("System.Runtime")
-                // EF Core's counters (contexts, queries, SaveChanges, execution-strategy failures): observable
-                // instruments over counts EF keeps anyway, read only when scraped.
-                .AddMeter(EntityFrameworkCoreMeter)
-                .AddMeter(FlyPostgres.MeterName)
-                .AddPrometheusExporter());
-            builder.Services.AddHostedService<MetricsServer>();
+            builder.Services.AddSingleton<MetricsServer>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<MetricsServer>());
+            builder.Services.AddTransient<IStartupFilter, StartMetricsAfterFirstResponse>();
             builder.Services.AddSingleton<IFlyDoctorCheck, ServedPoolsDoctorCheck>();
         }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
             // The exporters read OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS, _PROTOCOL) themselves.
-            telemetry
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => DescribeService(resource, builder.Configuration))
                 .WithTracing(tracing => tracing
                     .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthCheck(context.Request.Path))
                     .AddNpgsql()
@@ -79,6 +71,29 @@ public static class FlyTelemetryExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>The metrics pipeline: the meters Fly scrapes, in Prometheus format. Built by <see cref="MetricsServer"/>.</summary>
+    internal static MeterProvider BuildMeterProvider(IConfiguration configuration) => Sdk.CreateMeterProviderBuilder()
+        .ConfigureResource(resource => DescribeService(resource, configuration))
+        .AddAspNetCoreInstrumentation()
+        .AddNpgsqlInstrumentation()
+        // Built into .NET 9 and later: GC, heap, thread pool, exceptions, at no cost until scraped.
+        .AddMeter("System.Runtime")
+        // EF Core's counters (contexts, queries, SaveChanges, execution-strategy failures): observable
+        // instruments over counts EF keeps anyway, read only when scraped.
+        .AddMeter(EntityFrameworkCoreMeter)
+        .AddMeter(FlyPostgres.MeterName)
+        .AddPrometheusExporter()
+        .Build();
+
+    private static void DescribeService(ResourceBuilder resource, IConfiguration configuration)
+    {
+        if (configuration["OTEL_SERVICE_NAME"] is null && configuration["FLY_APP_NAME"] is { } appName)
+        {
+            // Fly names the app; a collector then tells services apart without one more variable to set.
+            resource.AddService(appName, serviceInstanceId: configuration["FLY_MACHINE_ID"]);
+        }
     }
 
     // Fly polls /healthz every few seconds on every Machine: a trace each time would bury the requests that matter.

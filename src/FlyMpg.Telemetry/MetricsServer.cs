@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -8,39 +9,89 @@ using OpenTelemetry.Metrics;
 namespace FlyMpg.Telemetry;
 
 /// <summary>
-/// Serves the Prometheus scrape endpoint on <see cref="FlyMetricsSettings.Port"/> with a Kestrel of its own. The app's
-/// Kestrel is left alone: an endpoint added to it in code would replace the addresses of <c>--urls</c>,
-/// <c>ASPNETCORE_URLS</c> and <c>ASPNETCORE_HTTP_PORTS</c> (Kestrel binds either those or its code endpoints, not both).
-/// Started with the web and worker processes, once the app serves: hosted services start before the app's server, and
-/// on a Machine woken by a request that request waits for them. <c>migrate</c> and <c>doctor</c> never start the host.
+/// Builds the metrics pipeline (<see cref="FlyTelemetryExtensions.BuildMeterProvider"/>) and serves its Prometheus scrape
+/// endpoint on <see cref="FlyMetricsSettings.Port"/> with a Kestrel of its own. The app's Kestrel is left alone: an endpoint
+/// added to it in code would replace the addresses of <c>--urls</c>, <c>ASPNETCORE_URLS</c> and <c>ASPNETCORE_HTTP_PORTS</c>
+/// (Kestrel binds either those or its code endpoints, not both).
+/// Fly starts a stopped Machine for a request that waits until the app answers it, so none of this is on that path: it
+/// starts once the app has answered its first request (<see cref="StartMetricsAfterFirstResponse"/>), or
+/// <see cref="StartWithoutRequest"/> after the app serves when no request comes (a worker). Before then, no listener is
+/// attached to any meter and instruments record nothing. <c>migrate</c> and <c>doctor</c> never start the host.
 /// </summary>
-internal sealed class MetricsServer(MeterProvider meterProvider, FlyMetricsSettings settings, IHostApplicationLifetime lifetime, ILogger<MetricsServer> logger)
+internal sealed class MetricsServer(FlyMetricsSettings settings, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<MetricsServer> logger)
     : IHostedService, IAsyncDisposable
 {
-    private WebApplication? _server;
+    /// <summary>How long after the app serves the metrics start when no request has been answered by then.</summary>
+    internal static readonly TimeSpan StartWithoutRequest = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _gate = new();
+    private bool _startRequested;
     private Task _starting = Task.CompletedTask;
+    private Timer? _startTimer;
+    private MeterProvider? _meterProvider;
+    private WebApplication? _server;
+
+    /// <summary>Whether the metrics are started or starting: the first response's hook is no longer needed.</summary>
+    public bool StartRequested => Volatile.Read(ref _startRequested);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _starting = StartServerAsync());
+        lifetime.ApplicationStarted.Register(() => _startTimer = new Timer(_ => Start(), null, StartWithoutRequest, Timeout.InfiniteTimeSpan));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Starts the metrics in the background, once; later calls do nothing.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_startRequested)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _startRequested, true);
+            _starting = Task.Run(StartServerAsync);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _starting;
+        Task starting;
+        lock (_gate)
+        {
+            // Stopping before the metrics started: they never will.
+            Volatile.Write(ref _startRequested, true);
+            starting = _starting;
+        }
+
+        await starting;
         if (_server is not null)
         {
             await _server.StopAsync(cancellationToken);
         }
     }
 
-    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_startTimer is not null)
+        {
+            await _startTimer.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _meterProvider?.Dispose();
+    }
 
     private async Task StartServerAsync()
     {
         try
         {
+            _meterProvider = FlyTelemetryExtensions.BuildMeterProvider(configuration);
             // The empty builder: no configuration sources, no logging, no endpoint routing; only Kestrel and one branch.
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.Port));
@@ -56,7 +107,7 @@ internal sealed class MetricsServer(MeterProvider meterProvider, FlyMetricsSetti
 
                 return next(context);
             });
-            server.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null, path: FlyMetricsSettings.Path, configureBranchedPipeline: null, optionsName: null);
+            server.UseOpenTelemetryPrometheusScrapingEndpoint(_meterProvider, predicate: null, path: FlyMetricsSettings.Path, configureBranchedPipeline: null, optionsName: null);
             await server.StartAsync(lifetime.ApplicationStopping);
             _server = server;
         }

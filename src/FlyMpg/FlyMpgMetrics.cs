@@ -15,14 +15,14 @@ internal static class FlyMpgMetrics
     private static readonly Counter<long> Retries = Meter.CreateCounter<long>(
         "flympg.retries",
         unit: "{retry}",
-        description: "Database operations run again after a transient failure, by error.type (the SQLSTATE, e.g. 08P01 for PgBouncer's own failures, else the exception type) and flympg.retry.by (read: TransientRetry, efcore: FlyExecutionStrategy).");
+        description: "Database operations run again after a transient failure, by error.type (the SQLSTATE, e.g. 08P01 for PgBouncer's own failures, else the exception type) and flympg.retry.by (read, write: TransientRetry; efcore: FlyExecutionStrategy).");
 
     private static readonly Counter<long> UnavailableResponses = Meter.CreateCounter<long>(
         "flympg.unavailable_responses",
         unit: "{response}",
         description: "Requests answered 503 because the database could not serve them, by flympg.reason: never_ran (unreachable, restarting), outcome_unknown (the connection broke mid-statement), saturated (a full pooler or pool).");
 
-    /// <summary>Counts one retry of <paramref name="failure"/> by <paramref name="retriedBy"/> (<c>read</c> or <c>efcore</c>).</summary>
+    /// <summary>Counts one retry of <paramref name="failure"/> by <paramref name="retriedBy"/> (<c>read</c>, <c>write</c> or <c>efcore</c>).</summary>
     public static void RecordRetry(Exception failure, string retriedBy)
     {
         if (Retries.Enabled)

@@ -4,7 +4,7 @@ namespace FlyMpg;
 
 /// <summary>
 /// What is worth retrying behind PgBouncer, in one place: EF Core's strategy (<see cref="FlyExecutionStrategy"/>) and raw
-/// Npgsql reads on hot paths (<see cref="ReadAsync{T}"/>) retry Npgsql's transient errors and PgBouncer's own <c>08P01</c>
+/// Npgsql on hot paths (<see cref="ReadAsync{T}"/>, <see cref="WriteAsync{T}"/>) retry Npgsql's transient errors and PgBouncer's own <c>08P01</c>
 /// failures, but never a full pooler (<c>query_wait_timeout</c>) or a full pool: those answer 503 at once.
 /// </summary>
 public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> logger)
@@ -16,23 +16,32 @@ public sealed class TransientRetry(int maxRetryCount, ILogger<TransientRetry> lo
     public int MaxRetryCount { get; } = maxRetryCount;
 
     /// <summary>
-    /// Runs an idempotent read (or a write made idempotent by a key) and retries it as EF Core's strategy would: at once
-    /// (a connection the pooler closed has left the pool), then after 1 s, then every <see cref="MaxDelay"/>, at most
-    /// <see cref="MaxRetryCount"/> times.
+    /// Runs an idempotent read (or a write made idempotent by a key, e.g. <c>INSERT ... ON CONFLICT DO NOTHING</c>) and
+    /// retries it as EF Core's strategy would: at once (a connection the pooler closed has left the pool), then after 1 s,
+    /// then every <see cref="MaxDelay"/>, at most <see cref="MaxRetryCount"/> times.
     /// </summary>
-    public async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    public Task<T> ReadAsync<T>(Func<Task<T>> read) => RunAsync(read, idempotent: true, "read");
+
+    /// <summary>
+    /// Runs a write that must not be applied twice (an <c>INSERT</c> with no key) and retries it as <see cref="ReadAsync{T}"/>
+    /// does, but only when it never reached a server: when the connection broke mid-statement it may have been applied,
+    /// and the failure is thrown (the service answers 503; a client that sent a key retries with it).
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<Task<T>> write) => RunAsync(write, idempotent: false, "write");
+
+    private async Task<T> RunAsync<T>(Func<Task<T>> operation, bool idempotent, string kind)
     {
         for (var retries = 0; ; retries++)
         {
             try
             {
-                return await read();
+                return await operation();
             }
-            catch (NpgsqlException e) when (retries < MaxRetryCount && ShouldRetry(e, idempotent: true))
+            catch (NpgsqlException e) when (retries < MaxRetryCount && ShouldRetry(e, idempotent))
             {
                 var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, retries) - 1, MaxDelay.TotalSeconds));
-                FlyMpgMetrics.RecordRetry(e, "read");
-                logger.LogWarning(e, "A transient error occurred during a read. The read will be retried after {DelayMs} ms (retry {Retry} of {MaxRetryCount}).", delay.TotalMilliseconds, retries + 1, MaxRetryCount);
+                FlyMpgMetrics.RecordRetry(e, kind);
+                logger.LogWarning(e, "A transient error occurred during a {Operation}. It will be retried after {DelayMs} ms (retry {Retry} of {MaxRetryCount}).", kind, delay.TotalMilliseconds, retries + 1, MaxRetryCount);
                 await Task.Delay(delay);
             }
         }

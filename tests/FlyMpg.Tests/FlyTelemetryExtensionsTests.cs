@@ -1,4 +1,10 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using FlyMpg.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +14,7 @@ using OpenTelemetry.Trace;
 
 namespace FlyMpg.Tests;
 
-/// <summary>What <c>AddFlyTelemetry()</c> registers: metrics on by default, traces and logs only with an OTLP endpoint.</summary>
+/// <summary>What <c>AddFlyTelemetry()</c> registers: metrics on by default, started after the first response; traces and logs only with an OTLP endpoint.</summary>
 public class FlyTelemetryExtensionsTests
 {
     private static ServiceProvider Services(Dictionary<string, string?> configuration)
@@ -25,8 +31,10 @@ public class FlyTelemetryExtensionsTests
         await using var services = Services([]);
 
         Assert.Equal(9091, services.GetRequiredService<FlyMetricsSettings>().Port);
-        Assert.NotNull(services.GetService<MeterProvider>());
         Assert.Single(services.GetServices<IHostedService>().OfType<MetricsServer>());
+        Assert.Single(services.GetServices<IStartupFilter>().OfType<StartMetricsAfterFirstResponse>());
+        // The pipeline is the metrics server's, built after the first response: none in the container for the host to build.
+        Assert.Null(services.GetService<MeterProvider>());
         Assert.Null(services.GetService<TracerProvider>());
         Assert.Null(services.GetService<LoggerProvider>());
     }
@@ -46,7 +54,66 @@ public class FlyTelemetryExtensionsTests
         await using var services = Services(new() { ["FlyMpg:Metrics:Enabled"] = "false" });
 
         Assert.Empty(services.GetServices<IHostedService>().OfType<MetricsServer>());
+        Assert.Empty(services.GetServices<IStartupFilter>());
         Assert.Null(services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task Metrics_start_once_the_app_has_answered_its_first_request_and_not_before()
+    {
+        var metricsPort = FreeTcpPort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FlyMpg:Metrics:Port"] = metricsPort.ToString(CultureInfo.InvariantCulture) });
+        builder.AddFlyTelemetry();
+        await using var app = builder.Build();
+        app.MapGet("/", () => "served");
+        // An instrument of a meter the pipeline listens to: enabled only once a listener is attached.
+        using var meter = new Meter(FlyPostgres.MeterName);
+        var counter = meter.CreateCounter<long>("flympg.test");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        await app.StartAsync();
+        try
+        {
+            Assert.False(counter.Enabled, "A listener was attached before the app answered a request.");
+            Assert.False(await ServesMetricsAsync(http, metricsPort), "The metrics port listened before the app answered a request.");
+
+            Assert.Equal("served", await http.GetStringAsync(app.Urls.Single()));
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!await ServesMetricsAsync(http, metricsPort) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(await ServesMetricsAsync(http, metricsPort), "The metrics port did not serve after the first response.");
+            Assert.True(counter.Enabled);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    private static async Task<bool> ServesMetricsAsync(HttpClient http, int port)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}{FlyMetricsSettings.Path}"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Npgsql;
 namespace FlyMpg.Tests;
 
 /// <summary>
-/// How FlyMpg retries raw Npgsql reads:
+/// How FlyMpg retries raw Npgsql reads and writes:
 /// what EF Core's retrying strategy retries for the rest of the service, PgBouncer's 08P01 included.
 /// The end-to-end spec in IdleReclaimTests shows the same retry against a real PgBouncer.
 /// </summary>
@@ -98,6 +98,37 @@ public class TransientRetryTests
 
         Assert.Equal(1, attempts);
         Assert.Empty(log.Entries);
+    }
+
+    [Fact]
+    public async Task A_write_cut_off_mid_statement_is_not_run_again_since_it_may_have_been_applied()
+    {
+        var attempts = 0;
+
+        var thrown = await Assert.ThrowsAsync<PostgresException>(() => new TransientRetry(maxRetryCount: 3, log).WriteAsync<int>(() =>
+        {
+            attempts++;
+            throw PgBouncerError("server conn crashed?");
+        }));
+
+        Assert.Equal(PostgresErrorCodes.ProtocolViolation, thrown.SqlState);
+        Assert.Equal(1, attempts);
+        Assert.Empty(log.Entries);
+    }
+
+    [Fact]
+    public async Task A_write_that_never_reached_a_server_is_retried_and_counted_as_a_write()
+    {
+        using var retries = new MetricRecorder(FlyPostgres.MeterName, "flympg.retries");
+        var attempts = 0;
+
+        var id = await new TransientRetry(maxRetryCount: 3, log).WriteAsync(() =>
+            ++attempts == 1 ? throw PgBouncerError("client_idle_timeout") : Task.FromResult(7));
+
+        Assert.Equal(7, id);
+        Assert.Equal(2, attempts);
+        Assert.Contains("during a write", Assert.Single(log.Entries).Message);
+        Assert.Equal(1, retries.Measurements.Where(m => Equals(m.Tags["flympg.retry.by"], "write")).Sum(m => m.Value));
     }
 
     private sealed class WarningLog : ILogger<TransientRetry>

@@ -24,6 +24,14 @@ internal static class MigrateCommand
         // Named, like the process's other pools, so its traces say which connection ran the migrations.
         await using var dataSource = FlyDataSources.Create("migrate", direct);
         await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options.UseNpgsql(dataSource));
+        if (CompiledModelCheck.FindDifference(db) is { } stale)
+        {
+            logger.LogError(
+                "The compiled model differs from the model in code (compiled: {Running}; in code: {InCode}). Run `dotnet ef dbcontext optimize` again (README, \"Migrations\"), commit it and deploy again.",
+                stale.Running, stale.InCode);
+            return 1;
+        }
+
         try
         {
             await db.Database.OpenConnectionAsync();

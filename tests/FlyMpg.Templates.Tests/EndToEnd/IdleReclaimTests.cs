@@ -202,7 +202,7 @@ public sealed class IdleReclaimTests(MpgStandIn mpg, ITestOutputHelper output)
         return run;
     }
 
-    // TransientRetry's "... The read will be retried after ..." (GET /todos/{id} is a raw Npgsql read), as
+    // TransientRetry's "... It will be retried after ..." (GET /todos/{id} is a raw Npgsql read), as
     // EF Core's "A transient exception occurred during execution. The operation will be retried after ...".
     private static bool IsRetry(string entry) => entry.Contains("will be retried", StringComparison.Ordinal);
 

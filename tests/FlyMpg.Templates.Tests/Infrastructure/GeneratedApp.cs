@@ -85,7 +85,7 @@ public sealed class GeneratedApp
             await service.WaitUntilReadyAsync(ReadyTimeout, readyPath);
             if (ServesMetrics)
             {
-                // The metrics listener starts once the app serves, a moment after readyPath first answers.
+                // Metrics start once the app has answered a request: a moment after readyPath first answers.
                 await service.WaitUntilMetricsServedAsync(TimeSpan.FromSeconds(10));
             }
 
