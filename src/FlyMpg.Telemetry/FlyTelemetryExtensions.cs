@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -76,7 +77,10 @@ public static class FlyTelemetryExtensions
     /// <summary>The metrics pipeline: the meters Fly scrapes, in Prometheus format. Built by <see cref="MetricsServer"/>.</summary>
     internal static MeterProvider BuildMeterProvider(IConfiguration configuration) => Sdk.CreateMeterProviderBuilder()
         .ConfigureResource(resource => DescribeService(resource, configuration))
-        .AddAspNetCoreInstrumentation()
+        // ASP.NET Core's request duration and status, Kestrel's connections, the exceptions its middleware handled; not
+        // AddAspNetCoreInstrumentation(), whose routing and memory-pool meters are updated on every request and every
+        // buffer, and read by nothing here.
+        .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics")
         .AddNpgsqlInstrumentation()
         // Built into .NET 9 and later: GC, heap, thread pool, exceptions, at no cost until scraped.
         .AddMeter("System.Runtime")
@@ -84,8 +88,22 @@ public static class FlyTelemetryExtensions
         // instruments over counts EF keeps anyway, read only when scraped.
         .AddMeter(EntityFrameworkCoreMeter)
         .AddMeter(FlyPostgres.MeterName)
+        .AddView(instrument => DroppedInstruments.Contains(instrument.Name) ? MetricStreamConfiguration.Drop : null)
         .AddPrometheusExporter()
         .Build();
+
+    /// <summary>
+    /// Instruments updated on every request or every database command that no series in the README reads: dropped, so
+    /// their meters never enable them and the hot path skips them (with the meters left out above: about 6 us of CPU per
+    /// read, docs/benchmarks.md). Commands in flight show in <c>db_client_connection_count</c> by state; prepared
+    /// statements are off behind PgBouncer, so their ratio is always 0.
+    /// </summary>
+    private static readonly FrozenSet<string> DroppedInstruments = FrozenSet.Create(
+        "http.server.active_requests",
+        "db.client.operation.npgsql.executing",
+        "db.client.operation.npgsql.bytes_read",
+        "db.client.operation.npgsql.bytes_written",
+        "db.client.operation.npgsql.prepared_ratio");
 
     private static void DescribeService(ResourceBuilder resource, IConfiguration configuration)
     {

@@ -17,7 +17,8 @@ public static class FlyPostgresExtensions
     /// Registers <typeparamref name="TContext"/> (pooled contexts) on one <see cref="NpgsqlDataSource"/> over
     /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01 but never
     /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
-    /// serve, and a readiness check; the <c>worker</c> command gets the same context over <c>DIRECT_DATABASE_URL</c>, and
+    /// serve, and a readiness check; the web process opens its first pooled connection while it starts, so the request
+    /// that woke a stopped Machine does not wait for it; the <c>worker</c> command gets the same context over <c>DIRECT_DATABASE_URL</c>, and
     /// <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync"/>) use the direct URL too.
     /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
     /// </summary>
@@ -65,6 +66,7 @@ public static class FlyPostgresExtensions
             provider.GetRequiredService<NpgsqlDataSource>(),
             npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount))));
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddHostedService<PooledConnectionWarmUp>();
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWebMachine, "FlyMpg__Pooled__MaxPoolSize", c => c.Pooled()));
         services.AddSingleton(new PoolInBudget("migrate", BudgetScope.Once, "FlyMpg__Migrate__MaxPoolSize", c => c.Migrate()));
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWorkerMachine, "FlyMpg__Worker__MaxPoolSize", c => c.Worker()));

@@ -22,6 +22,12 @@ public class MetricsTests(MpgStandIn mpg, ITestOutputHelper output)
     private const string ConnectionMax = "db_client_connection_max";
     private const string PendingRequests = "db_client_connection_npgsql_pending_requests";
     private const string RequestDuration = "http_server_request_duration_seconds";
+    private const string OperationDuration = "db_client_operation_duration_seconds";
+    private static readonly string[] UnreadPerRequestSeries =
+    [
+        "http_server_active_requests", "aspnetcore_routing_match_attempts_total", "aspnetcore_memory_pool_rented_bytes_total",
+        "db_client_operation_npgsql_executing", "db_client_operation_npgsql_bytes_read_bytes_total", "db_client_operation_npgsql_bytes_written_bytes_total",
+    ];
     private static readonly (string, string) WebPool = ("db_client_connection_pool_name", "web");
     private static readonly (string, string) Used = ("db_client_connection_state", "used");
 
@@ -75,6 +81,11 @@ public class MetricsTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.NotEmpty(last.Series("dotnet_gc_collections_total"));
         // EF Core's own counters: the list read ran one query through a pooled context.
         Assert.Equal(1, last.Series("microsoft_entityframeworkcore_queries_total").Sum(s => s.Value));
+        // One command a request (+ POST /todos, GET /todos; the readiness probe's as the request durations above).
+        Assert.InRange(last.Series($"{OperationDuration}_count", WebPool).Sum(s => s.Value), Requests + 2, Requests + 3);
+        // Instruments updated on every request, buffer or command that no series of the README reads are not recorded:
+        // they cost CPU on the hot path (docs/benchmarks.md).
+        Assert.All(UnreadPerRequestSeries, series => Assert.Empty(last.Series(series)));
 
         // The public port does not serve the scrape endpoint.
         using var onPublicPort = await service.Http.GetAsync("/metrics");
