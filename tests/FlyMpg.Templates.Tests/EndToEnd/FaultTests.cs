@@ -168,6 +168,8 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             Assert.True(ready.StatusCode == HttpStatusCode.ServiceUnavailable && write.StatusCode == HttpStatusCode.ServiceUnavailable, context);
             Assert.True(answeredIn < RequestTimeout, $"The outage took too long to answer: {context}");
             Assert.True(after.StatusCode == HttpStatusCode.Created && servedAgain.Elapsed < RecoveryBound, context);
+            // The first connection, opened as the service started, failed too: without a trace of the URL's secret.
+            Assert.DoesNotContain(mpg.Password, service.Output);
         }
     }
 
