@@ -100,7 +100,14 @@ for layer in "${layers[@]}"; do
   passed=$((passed + layer_passed)) failed=$((failed + layer_failed))
   summary+=("$(printf '%-10s %4d passed %4d failed' "$layer" "$layer_passed" "$layer_failed")")
   if ((status != 0 || layer_failed > 0)); then
-    summary+=("stopped after layer '$layer'")
+    # Each failed test by name, with the report that holds its message and output (kept under artifacts/).
+    for trx in "$results/$layer"/*.trx; do
+      [[ -f "$trx" ]] || continue
+      while IFS= read -r test_name; do
+        summary+=("  failed: $test_name (${trx#"$root"/})")
+      done < <(grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -nE 's/.* testName="([^"]*)".*/\1/p' | sed 's/&quot;/"/g; s/&amp;/\&/g')
+    done
+    summary+=("  log: ${log#"$root"/}" "stopped after layer '$layer'")
     break
   fi
 done
