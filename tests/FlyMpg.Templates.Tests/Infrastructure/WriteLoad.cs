@@ -18,12 +18,11 @@ public sealed class WriteLoad(HttpClient http, int clients)
     private readonly ConcurrentDictionary<string, int> _acknowledged = new();
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly ConcurrentQueue<string> _unanswered = new();
-    private readonly ConcurrentQueue<TimeSpan> _created = new();
+    private readonly ConcurrentQueue<WriteAnswer> _answers = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _unavailable;
     private int _serverErrors;
     private int _sequence;
-    private TimeSpan _slowest;
 
     /// <summary>Time since the load was made, the clock of every other figure.</summary>
     public TimeSpan Now => _clock.Elapsed;
@@ -32,9 +31,12 @@ public sealed class WriteLoad(HttpClient http, int clients)
     public Task RunAsync(TimeSpan requestTimeout, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(() => ClientAsync(client, keyed: client % 2 == 0, requestTimeout, stop))));
 
+    /// <summary>Every request sent so far, retries included, in the order they were answered.</summary>
+    public IReadOnlyCollection<WriteAnswer> Answers => _answers;
+
     /// <summary>When the service first answered 201 at or after <paramref name="since"/>, counted from then; null if never.</summary>
     public TimeSpan? FirstWriteAfter(TimeSpan since) =>
-        _created.Where(answered => answered >= since).Select(answered => (TimeSpan?)(answered - since)).Min();
+        _answers.Where(a => a.Status == HttpStatusCode.Created && a.Answered >= since).Select(a => (TimeSpan?)(a.Answered - since)).Min();
 
     /// <summary>Checks every acknowledged write against the table <paramref name="readTitles"/> returns (title → rows).</summary>
     public async Task<WriteLoadOutcome> CheckAsync(Func<Task<IReadOnlyDictionary<string, int>>> readTitles)
@@ -48,7 +50,7 @@ public sealed class WriteLoad(HttpClient http, int clients)
             ServerErrors: _serverErrors,
             OtherFailures: _failures.ToArray(),
             UnansweredApplied: _unanswered.Count(rows.ContainsKey),
-            Slowest: _slowest);
+            Slowest: _answers.Select(a => a.Latency).DefaultIfEmpty().Max());
     }
 
     private async Task ClientAsync(int client, bool keyed, TimeSpan requestTimeout, CancellationToken stop)
@@ -66,16 +68,10 @@ public sealed class WriteLoad(HttpClient http, int clients)
                     _unanswered.Enqueue(title);
                 }
 
-                var answered = Now;
-                lock (_created)
-                {
-                    _slowest = answered - started > _slowest ? answered - started : _slowest;
-                }
-
+                _answers.Enqueue(new WriteAnswer(started, Now, status));
                 if (status == HttpStatusCode.Created)
                 {
                     _acknowledged[title] = client;
-                    _created.Enqueue(answered);
                     break;
                 }
 
