@@ -12,6 +12,7 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// <param name="NewResource">The JSON body of a valid POST to <paramref name="ResourcePath"/>.</param>
 /// <param name="MigrationsTables">Tables <c>migrate</c> creates, as <c>to_regclass</c> reads them (<c>"Orders"</c> quoted, <c>hangfire.job</c>).</param>
 /// <param name="AddArguments">What the README tells this service to pass to <c>dotnet new flympg-add</c>.</param>
+/// <param name="Pinned">Packages the service pins (id, version), which the scaffolded service must still run on.</param>
 public sealed record CorpusShape(
     string Folder,
     string Shapes,
@@ -20,7 +21,8 @@ public sealed record CorpusShape(
     string ResourcePath,
     object NewResource,
     IReadOnlyList<string> MigrationsTables,
-    IReadOnlyList<string> AddArguments)
+    IReadOnlyList<string> AddArguments,
+    IReadOnlyList<(string Id, string Version)>? Pinned = null)
 {
     /// <summary>What the scaffolder adds to every service (with the default options).</summary>
     public static readonly IReadOnlyList<string> AddedFiles =
@@ -79,7 +81,21 @@ public sealed record CorpusShape(
         ["\"Invoices\"", "\"AuditEntries\"", "hangfire.job"],
         ["--worker", "hangfire"]);
 
-    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts];
+    public static readonly CorpusShape PinnedFloors = new(
+        "PinnedFloors",
+        "minimal API with its endpoints in a route group of their own, AddDbContextPool, EF Core, Npgsql and the EF Core provider pinned at 10.0.0 (the oldest 10.x patch)",
+        ["Catalog.Api.csproj", "Program.cs"],
+        [
+            ("Program.cs", "builder.AddFlyPostgres<CatalogDb>();"),
+            ("Program.cs", "return await app.RunFlyAsync(args);"),
+        ],
+        "/products",
+        new { name = "Kettle", priceCents = 2599 },
+        ["\"Products\""],
+        [],
+        [("Microsoft.EntityFrameworkCore", "10.0.0"), ("Npgsql", "10.0.0"), ("Npgsql.EntityFrameworkCore.PostgreSQL", "10.0.0")]);
+
+    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors];
 
     public bool UsesHangfire => AddArguments.Contains("hangfire");
 
@@ -90,6 +106,8 @@ public sealed record CorpusShape(
     public static TheoryData<string> AllAsTheoryData() => AsTheoryData(All);
 
     public static TheoryData<string> WithHangfireAsTheoryData() => AsTheoryData(All.Where(s => s.UsesHangfire));
+
+    public static TheoryData<string> PinningAsTheoryData() => AsTheoryData(All.Where(s => s.Pinned is { Count: > 0 }));
 
     private static TheoryData<string> AsTheoryData(IEnumerable<CorpusShape> shapes)
     {

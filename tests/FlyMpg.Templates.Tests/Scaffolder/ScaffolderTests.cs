@@ -81,6 +81,23 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     [Theory]
+    [MemberData(nameof(CorpusShape.PinningAsTheoryData), MemberType = typeof(CorpusShape))]
+    public async Task Scaffolded_service_keeps_the_package_versions_it_pins(string shapeName)
+    {
+        // FlyMpg depends on the lowest versions it works with, so a service pinned at older patches restores without
+        // NU1605 and runs on its own versions (the runtime checks below run this very build).
+        var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));
+        service.App.Build.EnsureSuccess();
+        using var deps = JsonDocument.Parse(File.ReadAllText(Path.Combine(service.App.OutputDirectory, service.App.AssemblyName + ".deps.json")));
+        var libraries = deps.RootElement.GetProperty("libraries").EnumerateObject().Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var (id, version) in service.Shape.Pinned!)
+        {
+            Assert.True(libraries.Contains($"{id}/{version}"), $"{id} {version} is not what the scaffolded service runs on: {string.Join(", ", libraries.Where(l => l.StartsWith(id + "/", StringComparison.Ordinal)))}{Describe(service)}");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(CorpusShape.AllAsTheoryData), MemberType = typeof(CorpusShape))]
     public async Task Migrate_refuses_the_pooled_url_then_applies_over_the_direct_url_once(string shapeName)
     {
@@ -299,5 +316,5 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     private static string Describe(ScaffoldedService service) =>
-        $"{System.Environment.NewLine}{service.Shape}{System.Environment.NewLine}{service.Add}{System.Environment.NewLine}{service.Format}";
+        $"{System.Environment.NewLine}{service.Shape}{System.Environment.NewLine}{service.Restore}{System.Environment.NewLine}{service.Add}{System.Environment.NewLine}{service.Format}";
 }

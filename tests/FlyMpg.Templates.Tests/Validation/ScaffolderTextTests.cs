@@ -44,8 +44,13 @@ public sealed class ScaffolderTextTests
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, readme));
 
-        Assert.Contains("dotnet new " + string.Join(' ', ScaffoldedService.AddCommand), text);
-        Assert.Contains("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), text);
+        var restore = text.IndexOf("dotnet " + string.Join(' ', ScaffoldedService.RestoreCommand) + " ", StringComparison.Ordinal) is var r and >= 0
+            ? r
+            : text.IndexOf("dotnet " + string.Join(' ', ScaffoldedService.RestoreCommand) + "\n", StringComparison.Ordinal);
+        var add = text.IndexOf("dotnet new " + string.Join(' ', ScaffoldedService.AddCommand), StringComparison.Ordinal);
+        var format = text.IndexOf("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), StringComparison.Ordinal);
+
+        Assert.True(restore >= 0 && add > restore && format > add, $"{readme} does not give `dotnet restore`, `dotnet new flympg-add`, `dotnet format ...` in that order (at {restore}, {add}, {format})");
         Assert.Contains("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), MpgSection);
     }
 }
