@@ -170,7 +170,11 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    /// <summary>A parameter, local, field or property of type IConfiguration visible at <paramref name="position"/>: a Startup class's Configuration.</summary>
+    /// <summary>
+    /// A parameter, local, field or property of type IConfiguration visible at <paramref name="position"/>: a Startup class's
+    /// Configuration. A configuration section (<c>Configuration.GetSection("Database")</c>, also an IConfiguration) is not the
+    /// root FlyMpg reads <c>DATABASE_URL</c> and its section from, so it is never chosen.
+    /// </summary>
     private static string? ConfigurationInScope(SemanticModel semanticModel, int position, KnownTypes types)
     {
         if (types.Configuration is null)
@@ -188,7 +192,7 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
                 IPropertySymbol property => property.Type,
                 _ => null,
             };
-            if (type is not null && IsOrImplements(type, types.Configuration))
+            if (type is not null && IsOrImplements(type, types.Configuration) && !IsOrImplements(type, types.ConfigurationSection))
             {
                 return symbol.Name;
             }

@@ -21,6 +21,7 @@ public static class FlyMpgDiagnostics
     public const string OwnDbContextRegistrationId = "FLYMPG010";
     public const string NoCommandDispatchId = "FLYMPG011";
     public const string OwnHangfireStorageId = "FLYMPG012";
+    public const string NoHealthEndpointId = "FLYMPG016";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -113,6 +114,13 @@ public static class FlyMpgDiagnostics
         "Hangfire storage on a connection of its own",
         "'AddHangfire' with UsePostgreSqlStorage gives Hangfire a connection of its own: its server polls and locks through the pooler from every web Machine, outside the connection budget, and fly.toml's worker process group finds no worker; use builder.AddFlyHangfire() from FlyMpg.Hangfire (dotnet new flympg-add --worker hangfire adds it), which runs the server only in the worker, on the direct connection",
         "Hangfire",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NoHealthEndpoint = Create(
+        NoHealthEndpointId,
+        "No /healthz for fly.toml's health check",
+        "fly.toml's check asks this service for /healthz, which nothing maps: every Machine fails it and Fly takes it out of routing; call MapFlyHealthChecks() on the app (app.MapFlyHealthChecks();) or, in a Startup class, inside UseEndpoints (endpoints.MapFlyHealthChecks();)",
+        "Migrations",
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace FlyMpg.Analyzers;
@@ -23,11 +24,15 @@ internal sealed class KnownTypes
         FromKeyedServicesAttribute = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute");
         PostgreSqlStorageOptions = compilation.GetTypeByMetadataName("Hangfire.PostgreSql.PostgreSqlStorageOptions");
         FlyPostgresExtensions = compilation.GetTypeByMetadataName("FlyMpg.FlyPostgresExtensions");
+        FlyCommandLine = compilation.GetTypeByMetadataName("FlyMpg.FlyCommandLine");
         FormattableString = compilation.GetTypeByMetadataName("System.FormattableString");
         EntityFrameworkServiceCollectionExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions");
         HostApplicationBuilder = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostApplicationBuilder");
         Configuration = compilation.GetTypeByMetadataName("Microsoft.Extensions.Configuration.IConfiguration");
+        ConfigurationSection = compilation.GetTypeByMetadataName("Microsoft.Extensions.Configuration.IConfigurationSection");
         WebApplication = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.WebApplication");
+        Host = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHost");
+        WebHost = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Hosting.IWebHost");
         HangfireServiceCollectionExtensions = compilation.GetTypeByMetadataName("Hangfire.HangfireServiceCollectionExtensions");
         FlyHangfireExtensions = compilation.GetTypeByMetadataName("FlyMpg.Hangfire.FlyHangfireExtensions");
     }
@@ -48,11 +53,15 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? FromKeyedServicesAttribute { get; }
     public INamedTypeSymbol? PostgreSqlStorageOptions { get; }
     public INamedTypeSymbol? FlyPostgresExtensions { get; }
+    public INamedTypeSymbol? FlyCommandLine { get; }
     public INamedTypeSymbol? FormattableString { get; }
     public INamedTypeSymbol? EntityFrameworkServiceCollectionExtensions { get; }
     public INamedTypeSymbol? HostApplicationBuilder { get; }
     public INamedTypeSymbol? Configuration { get; }
+    public INamedTypeSymbol? ConfigurationSection { get; }
     public INamedTypeSymbol? WebApplication { get; }
+    public INamedTypeSymbol? Host { get; }
+    public INamedTypeSymbol? WebHost { get; }
     public INamedTypeSymbol? HangfireServiceCollectionExtensions { get; }
     public INamedTypeSymbol? FlyHangfireExtensions { get; }
 
@@ -60,6 +69,11 @@ internal sealed class KnownTypes
     public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;
 
     public static KnownTypes Create(Compilation compilation) => new(compilation);
+
+    /// <summary>The type is <paramref name="known"/>, derives from it or implements it.</summary>
+    public static bool IsOrImplements(ITypeSymbol? type, INamedTypeSymbol? known) =>
+        type is not null && known is not null
+        && (Is(type, known) || type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, known)));
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
     {

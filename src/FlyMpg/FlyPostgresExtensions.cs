@@ -19,7 +19,7 @@ public static class FlyPostgresExtensions
     /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
     /// serve, and a readiness check; the web process opens its first pooled connection while it starts, so the request
     /// that woke a stopped Machine does not wait for it; the <c>worker</c> command gets the same context over
-    /// <c>DIRECT_DATABASE_URL</c>, and <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync"/>) use
+    /// <c>DIRECT_DATABASE_URL</c>, and <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync(Microsoft.AspNetCore.Builder.WebApplication, string[])"/>) use
     /// the direct URL too.
     /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
     /// </summary>

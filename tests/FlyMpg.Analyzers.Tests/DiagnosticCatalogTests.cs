@@ -30,8 +30,14 @@ public sealed class DiagnosticCatalogTests
     }
 
     [Fact]
-    public void There_are_twelve_diagnostics_with_distinct_ids() =>
-        Assert.Equal(Enumerable.Range(1, 12).Select(n => $"FLYMPG{n:000}"), Descriptors().Select(d => d.Id).OrderBy(i => i));
+    public void The_ids_are_distinct_and_numbered()
+    {
+        var ids = Descriptors().Select(d => d.Id).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Subset(ids.ToHashSet(), Enumerable.Range(1, 12).Select(n => $"FLYMPG{n:000}").ToHashSet());
+        Assert.All(ids, id => Assert.Matches("^FLYMPG[0-9]{3}$", id));
+    }
 
     [Theory]
     [MemberData(nameof(Ids))]

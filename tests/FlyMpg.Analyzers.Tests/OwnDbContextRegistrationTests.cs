@@ -124,6 +124,42 @@ public sealed class OwnDbContextRegistrationTests
         """ + Context);
 
     [Fact]
+    public Task The_fix_passes_the_root_configuration_not_a_section_local_in_scope() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+
+        class Startup(IConfiguration configuration)
+        {
+            public IConfiguration Configuration { get; } = configuration;
+
+            public void ConfigureServices(IServiceCollection services)
+            {
+                var database = Configuration.GetSection("Database");
+                var connectionString = $"Host={database["Host"]};Database={database["Name"]}";
+                {|FLYMPG010:services.AddDbContext<AppDb>(options => options.UseNpgsql(connectionString))|};
+            }
+        }
+        """ + Context, """
+        using FlyMpg;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+
+        class Startup(IConfiguration configuration)
+        {
+            public IConfiguration Configuration { get; } = configuration;
+
+            public void ConfigureServices(IServiceCollection services)
+            {
+                var database = Configuration.GetSection("Database");
+                var connectionString = $"Host={database["Host"]};Database={database["Name"]}";
+                services.AddFlyPostgres<AppDb>(Configuration);
+            }
+        }
+        """ + Context);
+
+    [Fact]
     public Task A_second_context_joins_the_first_with_AddFlyDbContext() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
         using Microsoft.AspNetCore.Builder;
         using Microsoft.EntityFrameworkCore;

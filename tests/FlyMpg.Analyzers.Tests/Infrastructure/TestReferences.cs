@@ -56,6 +56,14 @@ internal static class TestReferences
                 {
                     public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Builder.WebApplication app, string[] args) =>
                         System.Threading.Tasks.Task.FromResult(0);
+
+                    public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.Extensions.Hosting.IHost host, string[] args) =>
+                        System.Threading.Tasks.Task.FromResult(0);
+
+            #pragma warning disable ASPDEPR008
+                    public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Hosting.IWebHost host, string[] args) =>
+                        System.Threading.Tasks.Task.FromResult(0);
+            #pragma warning restore ASPDEPR008
                 }
             }
 

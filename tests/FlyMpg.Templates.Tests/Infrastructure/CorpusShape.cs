@@ -95,7 +95,22 @@ public sealed record CorpusShape(
         [],
         [("Microsoft.EntityFrameworkCore", "10.0.0"), ("Npgsql", "10.0.0"), ("Npgsql.EntityFrameworkCore.PostgreSQL", "10.0.0")]);
 
-    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors];
+    public static readonly CorpusShape ClassicWebHost = new(
+        "ClassicWebHost",
+        "classic WebHost.CreateDefaultBuilder(args).UseStartup<Startup>() in a static Main that migrates before host.Run(), controllers, a connection string built in code from several settings (NpgsqlConnectionStringBuilder)",
+        ["Shipping.Service.csproj", "Program.cs", "Startup.cs"],
+        [
+            ("Program.cs", "public static async Task<int> Main(string[] args)"),
+            ("Program.cs", "return await host.RunFlyAsync(args);"),
+            ("Startup.cs", "services.AddFlyPostgres<ShippingContext>(Configuration);"),
+            ("Startup.cs", "endpoints.MapFlyHealthChecks();"),
+        ],
+        "/shipments",
+        new { carrier = "DHL", trackingNumber = "JD0146000033" },
+        ["\"Shipments\""],
+        []);
+
+    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors, ClassicWebHost];
 
     public bool UsesHangfire => AddArguments.Contains("hangfire");
 
