@@ -16,7 +16,8 @@ namespace FlyMpg.Analyzers.CodeFixes;
 /// FLYMPG001: removes the statement that calls Prepare()/PrepareAsync(). FLYMPG006: removes the statement that calls
 /// Database.Migrate()/MigrateAsync() at startup (the migrate command applies migrations). Offered only when the call is the
 /// whole statement (optionally awaited, optionally with ConfigureAwait), so nothing else is lost; for FLYMPG006 the
-/// <c>using</c> scope around it goes too when it only resolved the context to migrate.
+/// <c>using</c> scope around it goes too when it only resolved the context to migrate. Any other FLYMPG006 (a migration
+/// reached through a helper, <c>EnsureCreated</c>) moves behind <c>migrate</c> instead (<see cref="DeferToMigrate"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveStatementCodeFixProvider)), Shared]
 public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
@@ -38,6 +39,12 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
         {
             if (diagnostic.Id == FlyMpgDiagnostics.StartupMigrationId && !diagnostic.Properties.ContainsKey(StartupMigrationAnalyzer.RemovableProperty))
             {
+                // Reached through a helper, EnsureCreated, a scope that also seeds: moved behind migrate where that is mechanical.
+                if (DeferToMigrate.Create(context.Document, root, diagnostic) is { } defer)
+                {
+                    context.RegisterCodeFix(defer, diagnostic);
+                }
+
                 continue;
             }
 

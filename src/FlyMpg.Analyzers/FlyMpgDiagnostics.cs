@@ -22,6 +22,7 @@ public static class FlyMpgDiagnostics
     public const string NoCommandDispatchId = "FLYMPG011";
     public const string OwnHangfireStorageId = "FLYMPG012";
     public const string NoHealthEndpointId = "FLYMPG016";
+    public const string StartupWriteId = "FLYMPG018";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -70,7 +71,7 @@ public static class FlyMpgDiagnostics
     public static readonly DiagnosticDescriptor StartupMigration = Create(
         StartupMigrationId,
         "Schema change at web host startup",
-        "'{0}' changes the schema while the web host starts, on the pooled connection and in every Machine at once; the migrate command, run by fly.toml's release_command over the direct connection, applies migrations: remove the call",
+        "'{0}' changes the schema while the web host starts, on the pooled connection, in every Machine at once and in every command of the program (migrate too, before it applies anything); {1}",
         "Migrations",
         DiagnosticSeverity.Warning);
 
@@ -120,6 +121,13 @@ public static class FlyMpgDiagnostics
         NoHealthEndpointId,
         "No /healthz for fly.toml's health check",
         "fly.toml's check asks this service for /healthz, which nothing maps: every Machine fails it and Fly takes it out of routing; call MapFlyHealthChecks() on the app (app.MapFlyHealthChecks();) or, in a Startup class, inside UseEndpoints (endpoints.MapFlyHealthChecks();)",
+        "Migrations",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StartupWrite = Create(
+        StartupWriteId,
+        "Database writes while the web host starts",
+        "'{0}' writes to the database while the web host starts (seeding): it runs in every Machine at once and in every command of the program, so migrate runs it before the migrations it may need; {1}",
         "Migrations",
         DiagnosticSeverity.Warning);
 

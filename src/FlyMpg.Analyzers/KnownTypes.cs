@@ -18,6 +18,10 @@ internal sealed class KnownTypes
         NpgsqlConnectionStringBuilder = compilation.GetTypeByMetadataName("Npgsql.NpgsqlConnectionStringBuilder");
         NpgsqlDbContextOptionsBuilderExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions");
         DatabaseFacade = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade");
+        DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
+        EntityFrameworkQueryableExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
+        DapperSqlMapper = compilation.GetTypeByMetadataName("Dapper.SqlMapper");
+        ServiceCollectionHostedServiceExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions");
         RelationalDatabaseFacadeExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions");
         RelationalQueryableExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalQueryableExtensions");
         DesignTimeDbContextFactory = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory`1");
@@ -47,6 +51,10 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? NpgsqlConnectionStringBuilder { get; }
     public INamedTypeSymbol? NpgsqlDbContextOptionsBuilderExtensions { get; }
     public INamedTypeSymbol? DatabaseFacade { get; }
+    public INamedTypeSymbol? DbContext { get; }
+    public INamedTypeSymbol? EntityFrameworkQueryableExtensions { get; }
+    public INamedTypeSymbol? DapperSqlMapper { get; }
+    public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions { get; }
     public INamedTypeSymbol? RelationalDatabaseFacadeExtensions { get; }
     public INamedTypeSymbol? RelationalQueryableExtensions { get; }
     public INamedTypeSymbol? DesignTimeDbContextFactory { get; }

@@ -51,6 +51,7 @@ public static class FlyPostgresExtensions
 
         services.AddSingleton(connections);
         services.AddSingleton<FlyProcess>();
+        services.AddSingleton<FlyMigrateSteps>();
         services.AddSingleton<FlyDataSources>();
         services.AddSingleton(provider => provider.GetRequiredService<FlyDataSources>().ForThisProcess);
         services.AddKeyedSingleton(FlyPostgres.DirectDataSourceKey, (provider, _) => provider.GetRequiredService<FlyDataSources>().DirectForThisProcess);

@@ -21,8 +21,9 @@ internal static class MigrateCommand
         var direct = connections.Migrate();
         RefuseThePooledUrl(connections, direct);
 
-        // Named, like the process's other pools, so its traces say which connection ran the migrations.
-        await using var dataSource = FlyDataSources.Create("migrate", direct);
+        // The process's migrate pool (FlyDataSources.MigrateName), so its traces say which connection ran the migrations, and
+        // the service's own steps (OnFlyMigrate) resolve their contexts on it too, within Migrate:MaxPoolSize connections.
+        var dataSource = services.GetRequiredService<FlyDataSources>().ForThisProcess;
         await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options.UseNpgsql(dataSource));
         if (CompiledModelCheck.FindDifference(db) is { } stale)
         {
@@ -54,6 +55,13 @@ internal static class MigrateCommand
             foreach (var step in services.GetServices<IFlyMigrateStep>())
             {
                 await step.RunAsync(connection, logger, CancellationToken.None);
+            }
+
+            var ownSteps = services.GetRequiredService<FlyMigrateSteps>().All();
+            for (var i = 0; i < ownSteps.Count; i++)
+            {
+                logger.LogInformation("Running the service's migrate step {Step} of {Count} (OnFlyMigrate).", i + 1, ownSteps.Count);
+                await ownSteps[i]();
             }
 
             return 0;

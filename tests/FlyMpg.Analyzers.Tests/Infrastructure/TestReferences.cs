@@ -67,6 +67,21 @@ internal static class TestReferences
                 }
             }
 
+            namespace FlyMpg
+            {
+                public static class FlyMigrate
+                {
+                    public static Microsoft.Extensions.Hosting.IHost OnFlyMigrate(this Microsoft.Extensions.Hosting.IHost host, System.Func<System.Threading.Tasks.Task> step) => host;
+
+                    public static Microsoft.Extensions.Hosting.IHost OnFlyMigrate(this Microsoft.Extensions.Hosting.IHost host, System.Action step) => host;
+            #pragma warning disable ASPDEPR008
+                    public static Microsoft.AspNetCore.Hosting.IWebHost OnFlyMigrate(this Microsoft.AspNetCore.Hosting.IWebHost host, System.Func<System.Threading.Tasks.Task> step) => host;
+
+                    public static Microsoft.AspNetCore.Hosting.IWebHost OnFlyMigrate(this Microsoft.AspNetCore.Hosting.IWebHost host, System.Action step) => host;
+            #pragma warning restore ASPDEPR008
+                }
+            }
+
             namespace FlyMpg.Hangfire
             {
                 public static class FlyHangfireExtensions
