@@ -102,7 +102,7 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
             ? usingStatement
             : null;
 
-    private static async Task<Document> RemoveAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
+    internal static async Task<Document> RemoveAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)

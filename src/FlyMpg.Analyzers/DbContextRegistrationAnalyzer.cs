@@ -150,16 +150,16 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A second context: the same method (or the top-level statements) already registers one with AddFlyPostgres, or with
-    /// an earlier AddDbContext/AddDbContextPool on UseNpgsql that the fix turns into AddFlyPostgres. This one joins it on
+    /// an earlier AddDbContext/AddDbContextPool on UseNpgsql or Aspire's AddNpgsqlDbContext that the fixes turn into AddFlyPostgres. This one joins it on
     /// the same data source with AddFlyDbContext.
     /// </summary>
-    private static bool AfterAnotherRegistration(SyntaxNode registration)
+    internal static bool AfterAnotherRegistration(SyntaxNode registration)
     {
         SyntaxNode scope = registration.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? (SyntaxNode)registration.SyntaxTree.GetRoot();
         return scope.DescendantNodes()
             .OfType<InvocationExpressionSyntax>()
             .Where(i => i.SpanStart < registration.SpanStart && !i.Span.Contains(registration.Span))
-            .Any(i => MethodName(i) is "AddFlyPostgres"
+            .Any(i => MethodName(i) is "AddFlyPostgres" or "AddNpgsqlDbContext"
                 || MethodName(i) is "AddDbContext" or "AddDbContextPool" && i.ArgumentList.ToString().Contains("UseNpgsql"));
     }
 

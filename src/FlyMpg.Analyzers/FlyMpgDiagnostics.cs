@@ -21,6 +21,7 @@ public static class FlyMpgDiagnostics
     public const string OwnDbContextRegistrationId = "FLYMPG010";
     public const string NoCommandDispatchId = "FLYMPG011";
     public const string OwnHangfireStorageId = "FLYMPG012";
+    public const string AspireIntegrationId = "FLYMPG013";
     public const string NoHealthEndpointId = "FLYMPG016";
     public const string StartupWriteId = "FLYMPG018";
 
@@ -115,6 +116,13 @@ public static class FlyMpgDiagnostics
         "Hangfire storage on a connection of its own",
         "'AddHangfire' with UsePostgreSqlStorage gives Hangfire a connection of its own: its server polls and locks through the pooler from every web Machine, outside the connection budget, and fly.toml's worker process group finds no worker; use builder.AddFlyHangfire() from FlyMpg.Hangfire (dotnet new flympg-add --worker hangfire adds it), which runs the server only in the worker, on the direct connection",
         "Hangfire",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor AspireIntegration = Create(
+        AspireIntegrationId,
+        "Aspire's Npgsql integration instead of AddFlyPostgres",
+        "'{0}' is Aspire's Npgsql client integration: it reads ConnectionStrings:{1}, which Aspire's AppHost sets and Fly does not (Fly sets DATABASE_URL), with EF Core's own retries (not 08P01) and none of the pooled settings, and migrate and worker cannot find it; {2}",
+        PgBouncer,
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor NoHealthEndpoint = Create(

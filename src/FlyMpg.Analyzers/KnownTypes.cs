@@ -39,6 +39,8 @@ internal sealed class KnownTypes
         WebHost = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Hosting.IWebHost");
         HangfireServiceCollectionExtensions = compilation.GetTypeByMetadataName("Hangfire.HangfireServiceCollectionExtensions");
         FlyHangfireExtensions = compilation.GetTypeByMetadataName("FlyMpg.Hangfire.FlyHangfireExtensions");
+        AspireEntityFrameworkExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.AspireEFPostgreSqlExtensions");
+        AspireNpgsqlExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.AspirePostgreSqlNpgsqlExtensions");
     }
 
     public INamedTypeSymbol? NpgsqlCommand { get; }
@@ -72,6 +74,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? WebHost { get; }
     public INamedTypeSymbol? HangfireServiceCollectionExtensions { get; }
     public INamedTypeSymbol? FlyHangfireExtensions { get; }
+    public INamedTypeSymbol? AspireEntityFrameworkExtensions { get; }
+    public INamedTypeSymbol? AspireNpgsqlExtensions { get; }
 
     /// <summary>True when the compilation references the FlyMpg library (its AddFlyPostgres entry point is visible).</summary>
     public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;
