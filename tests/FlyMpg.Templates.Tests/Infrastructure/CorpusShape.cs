@@ -13,6 +13,8 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// <param name="MigrationsTables">Tables <c>migrate</c> creates, as <c>to_regclass</c> reads them (<c>"Orders"</c> quoted, <c>hangfire.job</c>).</param>
 /// <param name="AddArguments">What the README tells this service to pass to <c>dotnet new flympg-add</c>.</param>
 /// <param name="Pinned">Packages the service pins (id, version), which the scaffolded service must still run on.</param>
+/// <param name="Seeded">A table the service seeds and how many rows it seeds: <c>migrate</c> must do it, after the migrations.</param>
+/// <param name="DevelopmentEndpoints">Endpoints of the service's own (Aspire ServiceDefaults' <c>/health</c>, <c>/alive</c>) that must still answer 200 in Development.</param>
 public sealed record CorpusShape(
     string Folder,
     string Shapes,
@@ -22,7 +24,9 @@ public sealed record CorpusShape(
     object NewResource,
     IReadOnlyList<string> MigrationsTables,
     IReadOnlyList<string> AddArguments,
-    IReadOnlyList<(string Id, string Version)>? Pinned = null)
+    IReadOnlyList<(string Id, string Version)>? Pinned = null,
+    (string Table, int Rows)? Seeded = null,
+    IReadOnlyList<string>? DevelopmentEndpoints = null)
 {
     /// <summary>What the scaffolder adds to every service (with the default options).</summary>
     public static readonly IReadOnlyList<string> AddedFiles =
@@ -110,7 +114,24 @@ public sealed record CorpusShape(
         ["\"Shipments\""],
         []);
 
-    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors, ClassicWebHost];
+    public static readonly CorpusShape AspireServiceDefaults = new(
+        "AspireServiceDefaults",
+        "Aspire client integration (AddNpgsqlDbContext with a connection name), Aspire ServiceDefaults (OpenTelemetry, /health and /alive, resilience), migrate-and-seed in an extension method of another file",
+        ["Bookings.Api.csproj", "Program.cs"],
+        [
+            ("Program.cs", "builder.AddFlyPostgres<BookingsDbContext>();"),
+            ("Program.cs", "app.OnFlyMigrate(() => app.MigrateDatabaseAndSeed());"),
+            ("Program.cs", "app.MapFlyHealthChecks();"),
+            ("Program.cs", "return await app.RunFlyAsync(args);"),
+        ],
+        "/rooms",
+        new { name = "Dolomite", capacity = 6 },
+        ["\"Rooms\""],
+        [],
+        Seeded: ("\"Rooms\"", 3),
+        DevelopmentEndpoints: ["/health", "/alive"]);
+
+    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors, ClassicWebHost, AspireServiceDefaults];
 
     public bool UsesHangfire => AddArguments.Contains("hangfire");
 
@@ -121,6 +142,8 @@ public sealed record CorpusShape(
     public static TheoryData<string> AllAsTheoryData() => AsTheoryData(All);
 
     public static TheoryData<string> WithHangfireAsTheoryData() => AsTheoryData(All.Where(s => s.UsesHangfire));
+
+    public static TheoryData<string> WithDevelopmentEndpointsAsTheoryData() => AsTheoryData(All.Where(s => s.DevelopmentEndpoints is { Count: > 0 }));
 
     public static TheoryData<string> PinningAsTheoryData() => AsTheoryData(All.Where(s => s.Pinned is { Count: > 0 }));
 

@@ -118,6 +118,31 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         {
             Assert.True(await TableExistsAsync(db, table), $"migrate did not create {table}{System.Environment.NewLine}{first}");
         }
+
+        if (service.Shape.Seeded is { } seeded)
+        {
+            // The startup seeding moved behind migrate: done once, after the migrations, not again on the second run.
+            Assert.True(first.StdOut.Contains("Running the service's migrate step", StringComparison.Ordinal), $"{first}");
+            Assert.Equal(seeded.Rows, await CountAsync(db, seeded.Table));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusShape.WithDevelopmentEndpointsAsTheoryData), MemberType = typeof(CorpusShape))]
+    public async Task The_service_defaults_endpoints_still_answer_beside_FlyMpg_s(string shapeName)
+    {
+        var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));
+        var name = $"scaffold_defaults_{shapeName.ToLowerInvariant()}";
+        var db = await MigratedDatabaseAsync(service, name);
+        var environment = FlyEnvironment(service, db.PooledUrl, db.DirectUrl, name.Replace('_', '-'));
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // where ServiceDefaults maps them
+        await using var running = await service.App.StartWebAsync(environment);
+
+        foreach (var path in service.Shape.DevelopmentEndpoints!.Concat(["/healthz", "/readyz"]))
+        {
+            using var response = await running.Http.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}{System.Environment.NewLine}{mpg.Mask(running.Output)}");
+        }
     }
 
     [Theory]
@@ -306,6 +331,13 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         JsonSerializer.SerializeToElement(resource).EnumerateObject().ToDictionary(
             p => p.Name,
             p => p.Value.ValueKind == JsonValueKind.String ? $"{p.Value.GetString()}-{n}" : (object?)p.Value);
+
+    private static async Task<int> CountAsync(FreshDatabase db, string table)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(db.DirectConnectionString);
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task<bool> TableExistsAsync(FreshDatabase db, string table)
     {
