@@ -8,7 +8,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace FlyMpg.Analyzers;
 
 /// <summary>
-/// FLYMPG010: <c>AddDbContext&lt;T&gt;</c> / <c>AddDbContextPool&lt;T&gt;</c> whose options call <c>UseNpgsql(...)</c>: the
+/// FLYMPG010: <c>AddDbContext&lt;T&gt;</c> / <c>AddDbContextPool&lt;T&gt;</c> whose options call <c>UseNpgsql(...)</c>, or a bare
+/// <c>AddDbContext&lt;T&gt;()</c> whose context calls it in its own <c>OnConfiguring</c> (<see cref="ContextConfiguration"/>): the
 /// registration an existing service has, which <c>AddFlyPostgres&lt;T&gt;</c> replaces. When the options are nothing but
 /// <c>UseNpgsql(connectionString)</c>, the diagnostic carries the replacement expression for the code fix; anything more
 /// (naming conventions, a migrations assembly, a lifetime) would be lost by a mechanical fix, so none is offered.
@@ -70,7 +71,12 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
             .OfType<IInvocationOperation>()
             .Where(i => i.TargetMethod.Name == "UseNpgsql" && SymbolEqualityComparer.Default.Equals(i.TargetMethod.ContainingType, types.NpgsqlDbContextOptionsBuilderExtensions))
             .ToList();
-        if (useNpgsql.Count == 0)
+
+        // A bare AddDbContext<T>() whose context calls UseNpgsql in its own OnConfiguring: the same registration, written elsewhere.
+        var configuresItself = useNpgsql.Count == 0
+            && !invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Ordinal > 0 && a.Value.Type?.TypeKind == TypeKind.Delegate)
+            && ContextConfiguration.UseNpgsqlInOnConfiguring(method.TypeArguments[0], context.Compilation, types).Length > 0;
+        if (useNpgsql.Count == 0 && !configuresItself)
         {
             return;
         }
@@ -78,7 +84,8 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
         var semanticModel = invocation.SemanticModel!;
         var position = invocation.Syntax.SpanStart;
         var contextType = method.TypeArguments[0].ToMinimalDisplayString(semanticModel, position);
-        var replacement = OnlyUseNpgsql(invocation, useNpgsql) ? Replacement(invocation, contextType, semanticModel, position, types) : null;
+        var onlyTheContext = configuresItself && invocation.Arguments.Count(a => a.ArgumentKind == ArgumentKind.Explicit) == 1;
+        var replacement = onlyTheContext || OnlyUseNpgsql(invocation, useNpgsql) ? Replacement(invocation, contextType, semanticModel, position, types) : null;
         var properties = replacement is null
             ? ImmutableDictionary<string, string?>.Empty
             : ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, replacement);

@@ -22,7 +22,10 @@ public static class FlyMpgDiagnostics
     public const string NoCommandDispatchId = "FLYMPG011";
     public const string OwnHangfireStorageId = "FLYMPG012";
     public const string AspireIntegrationId = "FLYMPG013";
+    public const string RawConnectionId = "FLYMPG014";
+    public const string ContextConfiguresItselfId = "FLYMPG015";
     public const string NoHealthEndpointId = "FLYMPG016";
+    public const string UnreadConnectionSettingId = "FLYMPG017";
     public const string StartupWriteId = "FLYMPG018";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
@@ -125,11 +128,32 @@ public static class FlyMpgDiagnostics
         PgBouncer,
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor RawConnection = Create(
+        RawConnectionId,
+        "Npgsql connection on a pool of its own",
+        "'new NpgsqlConnection(...)' opens its connection from a connection string, on a pool of its own outside FlyMpg's: no PgBouncer-safe settings, an idle connection the pooler closed fails with 08P01 after a quiet spell, and the connection budget does not count it; {0}",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ContextConfiguresItself = Create(
+        ContextConfiguresItselfId,
+        "Context configures its own connection in OnConfiguring",
+        "'{0}' calls UseNpgsql in OnConfiguring, which EF runs after the options AddFlyPostgres gives the context: its own connection string replaces FlyMpg's data source (pooled settings, retries on 08P01); take DbContextOptions<{0}> in the constructor (: base(options)) and fall back only when nothing configured it: if (!optionsBuilder.IsConfigured) {{ ... }}",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor NoHealthEndpoint = Create(
         NoHealthEndpointId,
         "No /healthz for fly.toml's health check",
         "fly.toml's check asks this service for /healthz, which nothing maps: every Machine fails it and Fly takes it out of routing; call MapFlyHealthChecks() on the app (app.MapFlyHealthChecks();) or, in a Startup class, inside UseEndpoints (endpoints.MapFlyHealthChecks();)",
         "Migrations",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor UnreadConnectionSetting = Create(
+        UnreadConnectionSettingId,
+        "Connection string nothing reads",
+        "'{0}' holds a connection string that nothing reads any more: the service reads DATABASE_URL and DIRECT_DATABASE_URL through AddFlyPostgres; remove it, and the settings that only fed it",
+        PgBouncer,
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor StartupWrite = Create(

@@ -21,6 +21,7 @@ internal sealed class KnownTypes
         DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
         EntityFrameworkQueryableExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions");
         DapperSqlMapper = compilation.GetTypeByMetadataName("Dapper.SqlMapper");
+        ServiceCollectionServiceExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions");
         ServiceCollectionHostedServiceExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ServiceCollectionHostedServiceExtensions");
         RelationalDatabaseFacadeExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions");
         RelationalQueryableExtensions = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.RelationalQueryableExtensions");
@@ -57,6 +58,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? EntityFrameworkQueryableExtensions { get; }
     public INamedTypeSymbol? DapperSqlMapper { get; }
     public INamedTypeSymbol? ServiceCollectionHostedServiceExtensions { get; }
+    public INamedTypeSymbol? ServiceCollectionServiceExtensions { get; }
     public INamedTypeSymbol? RelationalDatabaseFacadeExtensions { get; }
     public INamedTypeSymbol? RelationalQueryableExtensions { get; }
     public INamedTypeSymbol? DesignTimeDbContextFactory { get; }

@@ -14,7 +14,8 @@ namespace FlyMpg;
 public static class FlyPostgresExtensions
 {
     /// <summary>
-    /// Registers <typeparamref name="TContext"/> (pooled contexts) on one <see cref="NpgsqlDataSource"/> over
+    /// Registers <typeparamref name="TContext"/> (pooled contexts, where EF Core can pool it: its one constructor takes only
+    /// its options; otherwise one per scope) on one <see cref="NpgsqlDataSource"/> over
     /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01 but never
     /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
     /// serve, and a readiness check; the web process opens its first pooled connection while it starts, so the request
@@ -63,8 +64,8 @@ public static class FlyPostgresExtensions
             return ActivatorUtilities.CreateInstance<TContext>(provider, options.Options);
         }));
 
-        // Contexts are pooled: reused across requests, less allocation per request.
-        services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
+        // Pooled where EF Core can pool the context: reused across requests, less allocation per request.
+        ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
             npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount))));
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -92,7 +93,7 @@ public static class FlyPostgresExtensions
             throw new InvalidOperationException($"AddFlyDbContext<{typeof(TContext).Name}>() needs AddFlyPostgres<TContext>() first: it registers the connections this context shares.");
         }
 
-        services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
+        ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
             npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount))));
         services.AddSingleton<IFlyMigrateStep>(provider => new Commands.ContextMigrateStep<TContext>(provider));

@@ -160,6 +160,46 @@ public sealed class OwnDbContextRegistrationTests
         """ + Context);
 
     [Fact]
+    public Task A_bare_AddDbContext_of_a_context_that_configures_Npgsql_itself_is_replaced() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        {|FLYMPG010:builder.Services.AddDbContext<SelfConfigured>()|};
+        builder.Services.AddDbContext<Other>();
+
+        public class SelfConfigured : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseNpgsql("Host=localhost");
+        }
+
+        public class Other : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.EnableDetailedErrors();
+        }
+        """, """
+        using FlyMpg;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddFlyPostgres<SelfConfigured>();
+        builder.Services.AddDbContext<Other>();
+
+        public class SelfConfigured : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseNpgsql("Host=localhost");
+        }
+
+        public class Other : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.EnableDetailedErrors();
+        }
+        """, topLevel: true);
+
+    [Fact]
     public Task A_second_context_joins_the_first_with_AddFlyDbContext() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
         using Microsoft.AspNetCore.Builder;
         using Microsoft.EntityFrameworkCore;

@@ -21,7 +21,7 @@ public sealed class ScaffoldedService
     public static readonly string[] AddCommand = ["flympg-add"];
 
     /// <summary>The code changes <c>dotnet new</c> cannot make, applied by the FlyMpg analyzers' code fixes.</summary>
-    public static readonly string[] FormatCommand = ["format", "analyzers", "--diagnostics", "FLYMPG006", "FLYMPG010", "FLYMPG011", "FLYMPG012", "FLYMPG013", "FLYMPG016", "FLYMPG018", "--severity", "info"];
+    public static readonly string[] FormatCommand = ["format", "analyzers", "--diagnostics", "FLYMPG006", "FLYMPG010", "FLYMPG011", "FLYMPG012", "FLYMPG013", "FLYMPG014", "FLYMPG015", "FLYMPG016", "FLYMPG017", "FLYMPG018", "--severity", "info"];
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<ScaffoldedService>>> Scaffolded = new();
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
