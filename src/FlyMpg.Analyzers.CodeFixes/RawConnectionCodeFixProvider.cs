@@ -21,7 +21,7 @@ public sealed class RawConnectionCodeFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(FlyMpgDiagnostics.RawConnectionId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.For(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -71,6 +71,6 @@ public sealed class RawConnectionCodeFixProvider : CodeFixProvider
         var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         newRoot = FlyMpgNamespaceImport.Ensure(newRoot, semanticModel, "Npgsql");
         newRoot = FlyMpgNamespaceImport.Ensure(newRoot, semanticModel, "Microsoft.Extensions.DependencyInjection");
-        return document.WithSyntaxRoot(newRoot);
+        return await Leftovers.RemoveUnreadConnectionStringsAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -23,7 +23,7 @@ public sealed class RemoveUnreadSettingCodeFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(FlyMpgDiagnostics.UnreadConnectionSettingId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.For(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -44,7 +44,7 @@ public sealed class RemoveUnreadSettingCodeFixProvider : CodeFixProvider
         }
     }
 
-    private static async Task<Document> RemoveAsync(Document document, LocalDeclarationStatementSyntax statement, CancellationToken cancellationToken)
+    internal static async Task<Document> RemoveAsync(Document document, LocalDeclarationStatementSyntax statement, CancellationToken cancellationToken)
     {
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (model is null)

@@ -124,10 +124,11 @@ public sealed class OwnDbContextRegistrationTests
         """ + Context);
 
     [Fact]
-    public Task The_fix_passes_the_root_configuration_not_a_section_local_in_scope() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
+    public Task The_fix_passes_the_root_configuration_not_a_section_local_in_scope_and_removes_what_nothing_reads() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
         using Microsoft.EntityFrameworkCore;
         using Microsoft.Extensions.Configuration;
         using Microsoft.Extensions.DependencyInjection;
+        using Npgsql;
 
         class Startup(IConfiguration configuration)
         {
@@ -136,7 +137,7 @@ public sealed class OwnDbContextRegistrationTests
             public void ConfigureServices(IServiceCollection services)
             {
                 var database = Configuration.GetSection("Database");
-                var connectionString = $"Host={database["Host"]};Database={database["Name"]}";
+                var connectionString = new NpgsqlConnectionStringBuilder { Host = database["Host"], Database = database["Name"] }.ConnectionString;
                 {|FLYMPG010:services.AddDbContext<AppDb>(options => options.UseNpgsql(connectionString))|};
             }
         }
@@ -145,6 +146,7 @@ public sealed class OwnDbContextRegistrationTests
         using Microsoft.EntityFrameworkCore;
         using Microsoft.Extensions.Configuration;
         using Microsoft.Extensions.DependencyInjection;
+        using Npgsql;
 
         class Startup(IConfiguration configuration)
         {
@@ -152,8 +154,6 @@ public sealed class OwnDbContextRegistrationTests
 
             public void ConfigureServices(IServiceCollection services)
             {
-                var database = Configuration.GetSection("Database");
-                var connectionString = $"Host={database["Host"]};Database={database["Name"]}";
                 services.AddFlyPostgres<AppDb>(Configuration);
             }
         }

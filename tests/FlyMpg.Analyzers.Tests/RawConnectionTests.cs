@@ -52,7 +52,7 @@ public sealed class RawConnectionTests
         """);
 
     [Fact]
-    public Task The_fix_takes_a_registered_connection_from_the_data_source() => Verifier.FixWithFlyMpgAsync<RawConnectionCodeFixProvider>("""
+    public Task The_fix_takes_a_registered_connection_from_the_data_source_and_drops_the_unread_connection_string() => Verifier.FixWithFlyMpgAsync<RawConnectionCodeFixProvider>("""
         using System.Data;
         using Microsoft.AspNetCore.Builder;
         using Microsoft.Extensions.Configuration;
@@ -71,7 +71,6 @@ public sealed class RawConnectionTests
         using Npgsql;
 
         var builder = WebApplication.CreateBuilder(args);
-        var connectionString = builder.Configuration.GetConnectionString("Default");
         builder.Services.AddScoped<IDbConnection>(provider => provider.GetRequiredService<NpgsqlDataSource>().CreateConnection());
         builder.Services.AddTransient(provider => provider.GetRequiredService<NpgsqlDataSource>().CreateConnection());
         """, topLevel: true);

@@ -131,7 +131,23 @@ public sealed record CorpusShape(
         Seeded: ("\"Rooms\"", 3),
         DevelopmentEndpoints: ["/health", "/alive"]);
 
-    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors, ClassicWebHost, AspireServiceDefaults];
+    public static readonly CorpusShape OnConfiguringDapper = new(
+        "OnConfiguringDapper",
+        "minimal API, a DbContext that configures itself in OnConfiguring from an injected IConfiguration and a bare AddDbContext<T>(), Dapper reads over a raw NpgsqlConnection registered as IDbConnection, a required connection-string local",
+        ["Todo.Api.csproj", "Data/TodoContext.cs", "Program.cs"],
+        [
+            ("Program.cs", "builder.AddFlyPostgres<TodoContext>();"),
+            ("Program.cs", "builder.Services.AddScoped<IDbConnection>(provider => provider.GetRequiredService<NpgsqlDataSource>().CreateConnection());"),
+            ("Program.cs", "return await app.RunFlyAsync(args);"),
+            ("Data/TodoContext.cs", "public TodoContext(DbContextOptions<TodoContext> options, IConfiguration configuration) : base(options)"),
+            ("Data/TodoContext.cs", "if (!optionsBuilder.IsConfigured)"),
+        ],
+        "/todos",
+        new { title = "Water the plants" },
+        ["\"Todos\""],
+        []);
+
+    public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors, ClassicWebHost, AspireServiceDefaults, OnConfiguringDapper];
 
     public bool UsesHangfire => AddArguments.Contains("hangfire");
 
