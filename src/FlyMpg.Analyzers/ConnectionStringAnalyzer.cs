@@ -158,9 +158,7 @@ public sealed class ConnectionStringAnalyzer : DiagnosticAnalyzer
     /// configured the context (<c>dotnet ef</c> without the app), never under AddFlyPostgres (FLYMPG015's form).
     /// </summary>
     private static bool IsFallbackInOnConfiguring(IOperation invocation, ISymbol symbol) =>
-        symbol is IMethodSymbol { Name: "OnConfiguring", IsOverride: true }
-        && invocation.Syntax.Ancestors().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax>()
-            .Any(i => i.Condition.DescendantNodesAndSelf().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "IsConfigured"));
+        symbol is IMethodSymbol { Name: "OnConfiguring", IsOverride: true } && ContextConfiguration.IsFallback(invocation.Syntax);
 
     private static bool IsDesignTimeFactory(ISymbol symbol, KnownTypes types) =>
         types.DesignTimeDbContextFactory is not null

@@ -30,4 +30,9 @@ internal static class ContextConfiguration
             .Where(i => i.TargetMethod.Name == "UseNpgsql" && SymbolEqualityComparer.Default.Equals(i.TargetMethod.ContainingType, types.NpgsqlDbContextOptionsBuilderExtensions))
             .ToArray();
     }
+
+    /// <summary>Under <c>if (!optionsBuilder.IsConfigured)</c>: a fallback that runs only when nothing configured the context.</summary>
+    public static bool IsFallback(SyntaxNode node) =>
+        node.Ancestors().OfType<IfStatementSyntax>()
+            .Any(i => i.Condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "IsConfigured"));
 }

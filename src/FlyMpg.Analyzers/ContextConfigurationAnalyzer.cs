@@ -50,7 +50,7 @@ public sealed class ContextConfigurationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var guarded = invocation.Syntax.Ancestors().OfType<IfStatementSyntax>().Any(i => i.Condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "IsConfigured"));
+        var guarded = ContextConfiguration.IsFallback(invocation.Syntax);
         var takesOptions = contextType.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && c.Parameters.Any(p => IsOptions(p.Type, contextType)));
         if (guarded && takesOptions)
         {

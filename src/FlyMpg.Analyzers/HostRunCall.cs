@@ -58,24 +58,11 @@ internal sealed class HostRunCall
             return null;
         }
 
-        if (containingSymbol is not IMethodSymbol { Name: "<Main>$" or "Main", IsStatic: true } entryPoint || InsideFunction(invocation))
+        if (containingSymbol is not IMethodSymbol { Name: "<Main>$" or "Main", IsStatic: true } entryPoint || EnclosingFunction.Encloses(invocation))
         {
             return null;
         }
 
         return new HostRunCall(invocation, entryPoint, isRunFlyAsync, KnownTypes.Is(receiver.Type, types.WebApplication));
-    }
-
-    private static bool InsideFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -56,7 +56,7 @@ public sealed class StartupMigrationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownTypes types, StartupReach reach)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (context.ContainingSymbol is not IMethodSymbol container || !IsStartup(container) || InsideFunction(invocation)
+        if (context.ContainingSymbol is not IMethodSymbol container || !IsStartup(container) || EnclosingFunction.Encloses(invocation)
             || StartupConditions.IsGuarded(invocation.Syntax))
         {
             return;
@@ -141,18 +141,5 @@ public sealed class StartupMigrationAnalyzer : DiagnosticAnalyzer
         }
 
         return type.Name == "Startup" && method.Name.StartsWith("Configure", StringComparison.Ordinal);
-    }
-
-    private static bool InsideFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

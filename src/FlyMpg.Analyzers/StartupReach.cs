@@ -151,24 +151,11 @@ internal sealed class StartupReach
 
         foreach (var invocation in operation.DescendantsAndSelf().OfType<IInvocationOperation>())
         {
-            if (!InsideFunction(invocation, operation) && !StartupConditions.IsGuarded(invocation.Syntax))
+            if (!EnclosingFunction.Encloses(invocation, operation) && !StartupConditions.IsGuarded(invocation.Syntax))
             {
                 yield return invocation;
             }
         }
-    }
-
-    private static bool InsideFunction(IOperation operation, IOperation root)
-    {
-        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool IsInSource(ISymbol symbol) =>

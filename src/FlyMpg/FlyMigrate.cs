@@ -23,15 +23,7 @@ public static class FlyMigrate
     }
 
     /// <inheritdoc cref="OnFlyMigrate(IHost, Func{Task})"/>
-    public static IHost OnFlyMigrate(this IHost host, Action step)
-    {
-        ArgumentNullException.ThrowIfNull(step);
-        return host.OnFlyMigrate(() =>
-        {
-            step();
-            return Task.CompletedTask;
-        });
-    }
+    public static IHost OnFlyMigrate(this IHost host, Action step) => host.OnFlyMigrate(Completed(step));
 
 #pragma warning disable ASPDEPR008 // IWebHost is obsolete since .NET 10, and still what a classic service's Main builds.
     /// <inheritdoc cref="OnFlyMigrate(IHost, Func{Task})"/>
@@ -43,16 +35,18 @@ public static class FlyMigrate
     }
 
     /// <inheritdoc cref="OnFlyMigrate(IHost, Func{Task})"/>
-    public static IWebHost OnFlyMigrate(this IWebHost host, Action step)
+    public static IWebHost OnFlyMigrate(this IWebHost host, Action step) => host.OnFlyMigrate(Completed(step));
+#pragma warning restore ASPDEPR008
+
+    private static Func<Task> Completed(Action step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        return host.OnFlyMigrate(() =>
+        return () =>
         {
             step();
             return Task.CompletedTask;
-        });
+        };
     }
-#pragma warning restore ASPDEPR008
 
     private static void Add(IServiceProvider services, Func<Task> step)
     {

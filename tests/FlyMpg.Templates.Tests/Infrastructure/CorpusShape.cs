@@ -14,6 +14,8 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// <param name="AddArguments">What the README tells this service to pass to <c>dotnet new flympg-add</c>.</param>
 /// <param name="Pinned">Packages the service pins (id, version), which the scaffolded service must still run on.</param>
 /// <param name="Seeded">A table the service seeds and how many rows it seeds: <c>migrate</c> must do it, after the migrations.</param>
+/// <param name="RawNpgsqlReads">The resource is read with raw Npgsql (Dapper), which no retry covers: after an idle spell it is
+/// FlyMpg's idle lifetime below the pooler's idle timeout, as on MPG, that keeps it from meeting a closed connection.</param>
 /// <param name="DevelopmentEndpoints">Endpoints of the service's own (Aspire ServiceDefaults' <c>/health</c>, <c>/alive</c>) that must still answer 200 in Development.</param>
 public sealed record CorpusShape(
     string Folder,
@@ -26,6 +28,7 @@ public sealed record CorpusShape(
     IReadOnlyList<string> AddArguments,
     IReadOnlyList<(string Id, string Version)>? Pinned = null,
     (string Table, int Rows)? Seeded = null,
+    bool RawNpgsqlReads = false,
     IReadOnlyList<string>? DevelopmentEndpoints = null)
 {
     /// <summary>What the scaffolder adds to every service (with the default options).</summary>
@@ -145,7 +148,8 @@ public sealed record CorpusShape(
         "/todos",
         new { title = "Water the plants" },
         ["\"Todos\""],
-        []);
+        [],
+        RawNpgsqlReads: true);
 
     public static readonly IReadOnlyList<CorpusShape> All = [MinimalApi, ControllersStartup, HangfireTwoContexts, PinnedFloors, ClassicWebHost, AspireServiceDefaults, OnConfiguringDapper];
 
