@@ -74,7 +74,7 @@ public class FlyMigrateTests
     }
 
     [Fact]
-    public void A_context_that_also_takes_services_is_registered_per_scope_and_gets_FlyMpg_s_options()
+    public async Task A_context_that_also_takes_services_is_registered_per_scope_and_gets_FlyMpg_s_options()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -82,8 +82,8 @@ public class FlyMigrateTests
             ["DATABASE_URL"] = "postgresql://fly-user:pw@pgbouncer.abc.flympg.net/fly-db",
         });
         builder.AddFlyPostgres<SelfConfiguredContext>();
-        using var services = builder.Services.BuildServiceProvider();
-        using var scope = services.CreateScope();
+        await using var services = builder.Services.BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
 
         var context = scope.ServiceProvider.GetRequiredService<SelfConfiguredContext>();
 

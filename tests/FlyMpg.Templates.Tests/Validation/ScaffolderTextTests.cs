@@ -44,13 +44,17 @@ public sealed class ScaffolderTextTests
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, readme));
 
-        var restore = text.IndexOf("dotnet " + string.Join(' ', ScaffoldedService.RestoreCommand) + " ", StringComparison.Ordinal) is var r and >= 0
-            ? r
-            : text.IndexOf("dotnet " + string.Join(' ', ScaffoldedService.RestoreCommand) + "\n", StringComparison.Ordinal);
-        var add = text.IndexOf("dotnet new " + string.Join(' ', ScaffoldedService.AddCommand), StringComparison.Ordinal);
-        var format = text.IndexOf("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), StringComparison.Ordinal);
+        // The three commands as one block, in order, each line the command (a comment may follow it).
+        string[] commands =
+        [
+            "dotnet " + string.Join(' ', ScaffoldedService.RestoreCommand),
+            "dotnet new " + string.Join(' ', ScaffoldedService.AddCommand),
+            "dotnet " + string.Join(' ', ScaffoldedService.FormatCommand),
+        ];
+        var lines = text.Split('\n').Select(l => l.Split('#')[0].Trim()).ToList();
+        var block = Enumerable.Range(0, Math.Max(0, lines.Count - 2)).Any(i => lines[i] == commands[0] && lines[i + 1] == commands[1] && lines[i + 2] == commands[2]);
 
-        Assert.True(restore >= 0 && add > restore && format > add, $"{readme} does not give `dotnet restore`, `dotnet new flympg-add`, `dotnet format ...` in that order (at {restore}, {add}, {format})");
+        Assert.True(block, $"{readme} does not give, as three lines in a row:{Environment.NewLine}{string.Join(Environment.NewLine, commands)}");
         Assert.Contains("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), MpgSection);
     }
 }
