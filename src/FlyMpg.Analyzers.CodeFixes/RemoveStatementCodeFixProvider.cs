@@ -155,6 +155,28 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
 
         var target = annotated.GetAnnotatedNodes(annotation).Single();
         var newRoot = annotated.RemoveNode(target, SyntaxRemoveOptions.KeepUnbalancedDirectives | SyntaxRemoveOptions.KeepDirectives);
-        return newRoot is null ? document : document.WithSyntaxRoot(newRoot);
+        if (newRoot is null)
+        {
+            return document;
+        }
+
+        // The block's first statement gone: what follows does not open the block with a blank line.
+        var after = newRoot.FindToken(target.FullSpan.Start);
+        if (after.GetPreviousToken().IsKind(SyntaxKind.OpenBraceToken))
+        {
+            var leadingTrivia = after.LeadingTrivia;
+            var blankLinesEnd = -1;
+            for (var i = 0; i < leadingTrivia.Count && (leadingTrivia[i].IsKind(SyntaxKind.EndOfLineTrivia) || leadingTrivia[i].IsKind(SyntaxKind.WhitespaceTrivia)); i++)
+            {
+                if (leadingTrivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    blankLinesEnd = i;
+                }
+            }
+
+            newRoot = newRoot.ReplaceToken(after, after.WithLeadingTrivia(leadingTrivia.Skip(blankLinesEnd + 1)));
+        }
+
+        return document.WithSyntaxRoot(newRoot);
     }
 }

@@ -100,4 +100,31 @@ public sealed class UnreadConnectionSettingTests
 
         var app = builder.Build();
         """, topLevel: true);
+
+    [Fact]
+    public Task Removed_at_the_top_of_a_block_it_leaves_no_blank_line_there() => Verifier.FixWithFlyMpgAsync<RemoveUnreadSettingCodeFixProvider>("""
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public class Startup(IConfiguration configuration)
+        {
+            public void ConfigureServices(IServiceCollection services)
+            {
+                var {|FLYMPG017:connectionString = configuration.GetConnectionString("Default")|};
+
+                services.AddControllers();
+            }
+        }
+        """, """
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public class Startup(IConfiguration configuration)
+        {
+            public void ConfigureServices(IServiceCollection services)
+            {
+                services.AddControllers();
+            }
+        }
+        """);
 }
