@@ -11,7 +11,9 @@ namespace FlyMpg;
 /// <see cref="BreakerSettings.SamplingMilliseconds"/>, the breaker opens: every operation is refused with a
 /// <see cref="DatabaseUnavailableException"/> before it takes a connection, and the service answers 503 at once.
 /// <see cref="BreakerSettings.BreakMilliseconds"/> later the next operation is let through as the probe, one at a time:
-/// its success closes the breaker; a failure that is no answer from the database opens it again for as long.
+/// its success closes the breaker; a failure that is no answer from the database opens it again for as long. Opening
+/// clears the data source's pool: its idle connections predate the outage, and after a PgBouncer restart or <c>KILL</c>
+/// every one of them is closed at the other end, so a probe that took one would fail on it rather than on the database.
 /// <para>
 /// One for the web process's pooled data source, shared by <see cref="TransientRetry"/>, <see cref="FlyExecutionStrategy"/>
 /// and the readiness check. The worker's jobs are retried by Hangfire, and <c>migrate</c> and <c>doctor</c> report
@@ -39,6 +41,7 @@ internal sealed class DatabaseBreaker : IDisposable
     internal static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
+    private readonly NpgsqlDataSource? _dataSource;
     private readonly bool _enabled;
     private readonly TimeSpan _sampling;
     private readonly TimeSpan _break;
@@ -58,8 +61,9 @@ internal sealed class DatabaseBreaker : IDisposable
     private long _refused;
     private string _lastOutage = "";
 
-    public DatabaseBreaker(string name, BreakerSettings settings, TimeProvider time, ILogger<DatabaseBreaker> logger)
+    public DatabaseBreaker(NpgsqlDataSource dataSource, string name, BreakerSettings settings, TimeProvider time, ILogger<DatabaseBreaker> logger)
     {
+        _dataSource = dataSource;
         Name = name;
         _enabled = settings.Enabled;
         _recentOutages = new long[settings.FailureThreshold];
@@ -200,6 +204,7 @@ internal sealed class DatabaseBreaker : IDisposable
         }
         else
         {
+            _dataSource?.Clear();
             _logger.LogWarning(
                 failure,
                 "The database of the '{DataSource}' data source is down: {Count} outage errors within {SamplingMs} ms, the last {LastOutage}. Requests that need it are answered 503 at once; one request probes it every {BreakMs} ms.",

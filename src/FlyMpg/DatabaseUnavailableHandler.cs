@@ -8,10 +8,11 @@ namespace FlyMpg;
 /// Answers a request that failed because the database or the pooler is unavailable (restart, failover, a full pooler)
 /// with 503 and <c>Retry-After</c>, which clients and Fly's proxy retry; any other failure stays a 500. While the
 /// database is known to be down (<see cref="DatabaseUnavailableException"/>), <c>Retry-After</c> says when it is probed
-/// next, and the breaker has logged the outage once: the answer is not logged again per request. Needs
+/// next; while the breaker is open, it has logged the outage once, and neither its refusals nor the failed probes are
+/// logged again per request. Needs
 /// <c>app.UseExceptionHandler()</c> and <c>AddProblemDetails()</c>, as in the generated Program.cs.
 /// </summary>
-internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, DatabaseBreaker breaker, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
     private const int RetryAfterSeconds = 2;
 
@@ -32,6 +33,10 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemD
             logger.LogDebug(exception, "{Method} {Path}: the database is known to be down, answered 503", httpContext.Request.Method, httpContext.Request.Path);
             // Whole seconds, at least 1: the next probe is due within BreakMilliseconds.
             retryAfter = Math.Max(1, (int)Math.Ceiling(refusal.RetryAfter.TotalSeconds));
+        }
+        else if (breaker.State != BreakerState.Closed)
+        {
+            logger.LogDebug(exception, "{Method} {Path}: database unavailable ({Kind}) while the breaker is open, answered 503", httpContext.Request.Method, httpContext.Request.Path, kind);
         }
         else
         {

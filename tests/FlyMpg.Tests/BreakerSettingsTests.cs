@@ -36,9 +36,9 @@ public class BreakerSettingsTests
     }
 
     [Fact]
-    public void The_web_process_has_one_for_its_pooled_data_source()
+    public async Task The_web_process_has_one_for_its_pooled_data_source()
     {
-        using var services = Services();
+        await using var services = Services();
 
         var breaker = services.GetRequiredService<DatabaseBreaker>();
 
@@ -50,18 +50,18 @@ public class BreakerSettingsTests
     [InlineData(nameof(FlyCommand.Worker))]
     [InlineData(nameof(FlyCommand.Migrate))]
     [InlineData(nameof(FlyCommand.Doctor))]
-    public void The_worker_migrate_and_doctor_have_none(string command)
+    public async Task The_worker_migrate_and_doctor_have_none(string command)
     {
-        using var services = Services();
+        await using var services = Services();
         services.GetRequiredService<FlyProcess>().Command = Enum.Parse<FlyCommand>(command);
 
         Assert.Same(DatabaseBreaker.Off, services.GetRequiredService<DatabaseBreaker>());
     }
 
     [Fact]
-    public void FlyMpg__Breaker__Enabled_false_turns_it_off()
+    public async Task FlyMpg__Breaker__Enabled_false_turns_it_off()
     {
-        using var services = Services(("FlyMpg:Breaker:Enabled", "false"));
+        await using var services = Services(("FlyMpg:Breaker:Enabled", "false"));
 
         Assert.Same(DatabaseBreaker.Off, services.GetRequiredService<DatabaseBreaker>());
     }

@@ -21,7 +21,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     // The data source's name, one per spec: the gauge and the counters are shared with the specs running beside it.
     private readonly string _name = $"web-{Guid.NewGuid():N}";
 
-    public DatabaseBreakerTests() => _breaker = new DatabaseBreaker(_name, Defaults, _time, _log);
+    public DatabaseBreakerTests() => _breaker = TestBreakers.Create(_name, Defaults, _time, _log);
 
     public void Dispose() => _breaker.Dispose();
 
@@ -264,7 +264,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     public void Turned_off_it_never_opens_and_reports_no_state()
     {
         using var state = new MetricRecorder(FlyPostgres.MeterName, "flympg.breaker.state");
-        using var off = new DatabaseBreaker("off-spec", new BreakerSettings { Enabled = false }, _time, _log);
+        using var off = TestBreakers.Create("off-spec", new BreakerSettings { Enabled = false }, _time, _log);
 
         for (var i = 0; i < 10; i++)
         {

@@ -14,7 +14,7 @@ public class DatabaseUnavailableHandlerTests
     private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception failure, ILogger<DatabaseUnavailableHandler> logger)
     {
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
-        var handler = new DatabaseUnavailableHandler(services.GetRequiredService<IProblemDetailsService>(), logger);
+        var handler = new DatabaseUnavailableHandler(services.GetRequiredService<IProblemDetailsService>(), DatabaseBreaker.Off, logger);
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
         return (await handler.TryHandleAsync(context, failure, CancellationToken.None), context);

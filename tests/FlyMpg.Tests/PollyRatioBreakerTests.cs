@@ -41,7 +41,7 @@ public class PollyRatioBreakerTests
     {
         var time = new FakeTimeProvider();
         var (pipeline, polly) = Polly(pollyFailureRatio, time);
-        using var ours = new DatabaseBreaker($"polly-spec-{Guid.NewGuid():N}", new BreakerSettings(), time, new LogRecorder<DatabaseBreaker>());
+        using var ours = TestBreakers.Create($"polly-spec-{Guid.NewGuid():N}", new BreakerSettings(), time);
         for (var i = 0; i < successes; i++)
         {
             pipeline.Execute(() => { });
