@@ -22,10 +22,11 @@ namespace FlyMpg;
 /// <para>
 /// Not Polly's circuit breaker, which opens on a failure ratio over a sampling window: an outage begins with the
 /// connections in use failing at once among the hundreds of requests that succeeded in the last second, and then
-/// PgBouncer holds requests without failing them, so the ratio never rises. Measured with Polly.Core 8.9.1 in the fault
-/// suite (FailureRatio 0.1, MinimumThroughput 2, SamplingDuration 0.5 s): it stayed closed after every PgBouncer
-/// <c>KILL</c> (8 "database removed" among 300 to 750 successes). No ratio tells a burst of outage errors at high
-/// traffic from one dropped connection at low traffic; their count within a second does.
+/// PgBouncer holds requests without failing them, so the ratio never rises. Measured with Polly.Core 8.9.1's breaker in
+/// this one's place in the fault suite (FailureRatio 0.1, MinimumThroughput 2, SamplingDuration 0.5 s): it stayed closed
+/// after every PgBouncer <c>KILL</c> (8 "database removed" among 300 to 750 successes). No ratio tells a burst of outage
+/// errors at high traffic from one dropped connection at low traffic; their count within a second does (the library's
+/// PollyRatioBreakerTests feed both the same outcomes).
 /// </para>
 /// </summary>
 internal sealed class DatabaseBreaker : IDisposable

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 namespace FlyMpg.Tests;
 
 /// <summary>
-/// The breaker's settings (<c>FlyMpg:Breaker</c>): defaults, overrides, refused values; and which process has one: the web
-/// process, unless it is turned off. The worker, <c>migrate</c> and <c>doctor</c> keep failing on their own.
+/// The breaker's settings (<c>FlyMpg:Breaker</c>): defaults and overrides (values out of range are refused with the others,
+/// in FlyPostgresConnectionsTests); and which process has one: the web process, unless it is turned off. The worker, <c>migrate</c> and <c>doctor</c> keep failing on their own.
 /// </summary>
 public class BreakerSettingsTests
 {
@@ -82,17 +82,5 @@ public class BreakerSettingsTests
             .Bind(settings);
 
         Assert.Equal((3, 250, 2000), (settings.Breaker.FailureThreshold, settings.Breaker.SamplingMilliseconds, settings.Breaker.BreakMilliseconds));
-    }
-
-    [Theory]
-    [InlineData("FlyMpg:Breaker:FailureThreshold", "0", "FlyMpg:Breaker:FailureThreshold is 0; it must be a whole number from 1 to 100.")]
-    [InlineData("FlyMpg:Breaker:SamplingMilliseconds", "0", "FlyMpg:Breaker:SamplingMilliseconds is 0; it must be a whole number from 1 to 60000.")]
-    [InlineData("FlyMpg:Breaker:BreakMilliseconds", "600000", "FlyMpg:Breaker:BreakMilliseconds is 600000; it must be a whole number from 1 to 60000.")]
-    public void A_value_out_of_range_is_refused_at_startup_naming_the_key_and_the_rule(string key, string value, string message)
-    {
-        var error = Assert.Throws<DatabaseConfigurationException>(() => Services((key, value)));
-
-        Assert.StartsWith(message, error.Message);
-        Assert.Equal(key, error.Setting);
     }
 }

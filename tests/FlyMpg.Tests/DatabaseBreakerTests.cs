@@ -42,6 +42,14 @@ public sealed class DatabaseBreakerTests : IDisposable
         Assert.Equal(BreakerState.Open, _breaker.State);
     }
 
+    // Opens it, waits out the break, and lets the next request through: the probe.
+    private BreakerAttempt Probe()
+    {
+        Open();
+        _time.Advance(Break);
+        return _breaker.Enter();
+    }
+
     [Fact]
     public void Two_outage_errors_within_a_second_open_it_and_the_next_request_is_refused_before_it_runs()
     {
@@ -124,10 +132,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     [Fact]
     public void After_the_break_one_request_probes_and_the_others_are_refused_while_it_runs()
     {
-        Open();
-        _time.Advance(Break);
-
-        var probe = _breaker.Enter();
+        var probe = Probe();
 
         Assert.True(probe.IsProbe);
         Assert.Equal(BreakerState.HalfOpen, _breaker.State);
@@ -139,10 +144,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     [Fact]
     public void A_probe_that_succeeds_closes_it()
     {
-        Open();
-        _time.Advance(Break);
-
-        _breaker.Succeeded(_breaker.Enter());
+        _breaker.Succeeded(Probe());
 
         Assert.Equal(BreakerState.Closed, _breaker.State);
         Assert.False(_breaker.Enter().IsProbe);
@@ -162,10 +164,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     [MemberData(nameof(NoAnswer))]
     public void A_probe_without_an_answer_from_the_database_opens_it_again_for_the_break(string failure, Exception exception)
     {
-        Open();
-        _time.Advance(Break);
-
-        _breaker.Failed(_breaker.Enter(), exception);
+        _breaker.Failed(Probe(), exception);
 
         Assert.True(_breaker.State == BreakerState.Open, $"{failure}: {_breaker.State}");
         _time.Advance(Break - TimeSpan.FromMilliseconds(1));
@@ -177,10 +176,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     [Fact]
     public void A_probe_answered_by_the_database_with_an_error_closes_it()
     {
-        Open();
-        _time.Advance(Break);
-
-        _breaker.Failed(_breaker.Enter(), new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation));
+        _breaker.Failed(Probe(), new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation));
 
         Assert.Equal(BreakerState.Closed, _breaker.State);
     }
@@ -188,9 +184,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     [Fact]
     public void A_probe_that_never_finishes_lets_another_through_after_the_probe_timeout()
     {
-        Open();
-        _time.Advance(Break);
-        var hung = _breaker.Enter();
+        var hung = Probe();
 
         _time.Advance(DatabaseBreaker.ProbeTimeout);
         var next = _breaker.Enter();
@@ -251,13 +245,15 @@ public sealed class DatabaseBreakerTests : IDisposable
         Open();
         state.Observe();
         _time.Advance(Break);
-        _breaker.Succeeded(_breaker.Enter());
+        var probe = _breaker.Enter();
+        state.Observe();
+        _breaker.Succeeded(probe);
         state.Observe();
 
         Assert.Equal(
             ["open", "half_open", "closed"],
             transitions.Measurements.Where(m => Equals(m.Tags["db.client.connection.pool.name"], _name)).Select(m => (string)m.Tags["flympg.breaker.state"]!));
-        Assert.Equal([1, 0], state.Measurements.Where(m => Equals(m.Tags["db.client.connection.pool.name"], _name)).Select(m => m.Value));
+        Assert.Equal([1, 2, 0], state.Measurements.Where(m => Equals(m.Tags["db.client.connection.pool.name"], _name)).Select(m => m.Value));
     }
 
     [Fact]

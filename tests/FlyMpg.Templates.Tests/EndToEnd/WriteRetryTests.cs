@@ -92,10 +92,11 @@ public sealed class WriteRetryTests(MpgStandIn mpg, ITestOutputHelper output)
                     await context.SaveChangesAsync();
                     acknowledged.Add(title);
                 }
-                catch (DatabaseUnavailableException)
+                catch (DatabaseUnavailableException e)
                 {
-                    // FlyMpg's breaker, open after the pooler's death: not sent.
+                    // FlyMpg's breaker, open after the pooler's death: not sent. A client waits as Retry-After says.
                     Interlocked.Increment(ref refused);
+                    await Task.Delay(e.RetryAfter);
                 }
                 catch (Exception e) when (e is DbUpdateException or RetryLimitExceededException or NpgsqlException or InvalidOperationException)
                 {
