@@ -9,8 +9,8 @@ namespace FlyMpg;
 /// with 503 and <c>Retry-After</c>, which clients and Fly's proxy retry; any other failure stays a 500. While the
 /// database is known to be down (<see cref="DatabaseUnavailableException"/>), <c>Retry-After</c> says when it is probed
 /// next; while the breaker is open, it has logged the outage once, and neither its refusals nor the failed probes are
-/// logged again per request. Needs
-/// <c>app.UseExceptionHandler()</c> and <c>AddProblemDetails()</c>, as in the generated Program.cs.
+/// logged again per request. Needs <c>app.UseExceptionHandler()</c> and <c>AddProblemDetails()</c>, as in the generated
+/// Program.cs.
 /// </summary>
 internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemDetails, DatabaseBreaker breaker, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {

@@ -17,8 +17,9 @@ public static class FlyPostgresExtensions
     /// Registers <typeparamref name="TContext"/> (pooled contexts) on one <see cref="NpgsqlDataSource"/> over
     /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01 but never
     /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
-    /// serve (at once, without a query, while the database is known to be down: <see cref="BreakerSettings"/>), and a readiness check; the web process opens its first pooled connection while it starts, so the request
-    /// that woke a stopped Machine does not wait for it; the <c>worker</c> command gets the same context over
+    /// serve (at once, without a query, while the database is known to be down: <see cref="BreakerSettings"/>), and a
+    /// readiness check; the web process opens its first pooled connection while it starts, so the request that woke a
+    /// stopped Machine does not wait for it; the <c>worker</c> command gets the same context over
     /// <c>DIRECT_DATABASE_URL</c>, and <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync"/>) use
     /// the direct URL too.
     /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
