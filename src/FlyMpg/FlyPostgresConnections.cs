@@ -105,6 +105,9 @@ public sealed class FlyPostgresConnections
             Require($"{section}:{name}:CommandTimeout", direct.CommandTimeout, 0, 86_400);
         }
 
+        Require($"{section}:Breaker:FailureThreshold", settings.Breaker.FailureThreshold, 1, 100);
+        Require($"{section}:Breaker:SamplingMilliseconds", settings.Breaker.SamplingMilliseconds, 1, 60_000);
+        Require($"{section}:Breaker:BreakMilliseconds", settings.Breaker.BreakMilliseconds, 1, 60_000);
         return settings;
     }
 

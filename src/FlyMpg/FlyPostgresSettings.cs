@@ -24,4 +24,7 @@ public sealed class FlyPostgresSettings
 
     /// <summary>The worker process's direct connection: every busy job holds one.</summary>
     public DirectConnectionSettings Worker { get; set; } = new() { MaxPoolSize = 6, CommandTimeout = 15 };
+
+    /// <summary>The web process's breaker: 503 at once while the database is known to be down, one request at a time probing it.</summary>
+    public BreakerSettings Breaker { get; set; } = new();
 }

@@ -64,6 +64,9 @@ public class FlyPostgresConnectionsTests
     [InlineData("FlyMpg:Pooled:MaxPoolSize", "0", "FlyMpg:Pooled:MaxPoolSize is 0; it must be a whole number from 1 to 1000. Set it in appsettings.json or as the environment variable FlyMpg__Pooled__MaxPoolSize.")]
     [InlineData("FlyMpg:Worker:MaxPoolSize", "5000", "FlyMpg:Worker:MaxPoolSize is 5000; it must be a whole number from 1 to 1000.")]
     [InlineData("FlyMpg:MaxRetryCount", "-1", "FlyMpg:MaxRetryCount is -1; it must be a whole number from 0 to 10.")]
+    [InlineData("FlyMpg:Breaker:FailureThreshold", "0", "FlyMpg:Breaker:FailureThreshold is 0; it must be a whole number from 1 to 100.")]
+    [InlineData("FlyMpg:Breaker:SamplingMilliseconds", "0", "FlyMpg:Breaker:SamplingMilliseconds is 0; it must be a whole number from 1 to 60000.")]
+    [InlineData("FlyMpg:Breaker:BreakMilliseconds", "600000", "FlyMpg:Breaker:BreakMilliseconds is 600000; it must be a whole number from 1 to 60000.")]
     public void A_setting_out_of_range_is_refused_naming_the_key_and_the_rule(string key, string value, string message)
     {
         var error = Assert.Throws<DatabaseConfigurationException>(() => Connections((key, value)));
