@@ -30,11 +30,11 @@ internal static class SqlTokens
             }
             else if (c == '/' && next == '*')
             {
-                i = SkipBlockComment(sql, i);
+                i = BlockCommentEnd(sql, i);
             }
             else if (c == '\'' || ((c == 'E' || c == 'e') && next == '\''))
             {
-                i = SkipString(sql, c == '\'' ? i : i + 1, escapes: c != '\'');
+                i = StringEnd(sql, c == '\'' ? i : i + 1, escapes: c != '\'');
                 current.Add(new SqlToken("'", quoted: false, literal: true));
             }
             else if (c == '$' && TryDollarTag(sql, i, out var tag))
@@ -116,7 +116,8 @@ internal static class SqlTokens
         return statements;
     }
 
-    private static int SkipBlockComment(string sql, int i)
+    /// <summary>Where the /* comment */ that starts at <paramref name="i"/> ends (comments nest in Postgres).</summary>
+    public static int BlockCommentEnd(string sql, int i)
     {
         var depth = 0;
         while (i < sql.Length)
@@ -144,7 +145,8 @@ internal static class SqlTokens
         return i;
     }
 
-    private static int SkipString(string sql, int quote, bool escapes)
+    /// <summary>Where the '...' literal whose quote is at <paramref name="quote"/> ends; <paramref name="escapes"/> for E'...' (backslash escapes).</summary>
+    public static int StringEnd(string sql, int quote, bool escapes)
     {
         var j = quote + 1;
         while (j < sql.Length)
@@ -172,8 +174,8 @@ internal static class SqlTokens
         return sql.Length;
     }
 
-    // $$ or $tag$ (a tag is an identifier); $1 is a parameter.
-    private static bool TryDollarTag(string sql, int start, out string tag)
+    /// <summary>$$ or $tag$ (a tag is an identifier) at <paramref name="start"/>; $1 is a parameter.</summary>
+    public static bool TryDollarTag(string sql, int start, out string tag)
     {
         tag = string.Empty;
         var j = start + 1;

@@ -8,10 +8,12 @@ namespace FlyMpg.Templates.Tests.EndToEnd;
 /// <param name="FailedReads">Of those, how many did not answer 200.</param>
 /// <param name="Load">The whole read load, for failure messages.</param>
 /// <param name="ReportPid">The backend pid of the report that held its transaction open.</param>
+/// <param name="EndedBeforeReport">Whether migrate exited while the report still held its transaction open.</param>
 /// <param name="ColumnAdded">Whether <c>todos.priority</c> exists afterwards.</param>
-/// <param name="Recorded">Whether the migration is in <c>__EFMigrationsHistory</c> afterwards.</param>
-public sealed record DeployOutcome(ProcessResult Migrate, Latencies Reads, int FailedReads, string Load, int ReportPid, bool ColumnAdded, bool Recorded)
+/// <param name="IndexValid">Whether its index is valid afterwards; null when there is none.</param>
+/// <param name="Recorded">The new release's migrations in <c>__EFMigrationsHistory</c> afterwards.</param>
+public sealed record DeployOutcome(ProcessResult Migrate, Latencies Reads, int FailedReads, string Load, int ReportPid, bool EndedBeforeReport, bool ColumnAdded, bool? IndexValid, IReadOnlyList<string> Recorded)
 {
     public override string ToString() =>
-        $"migrate exited {Migrate.ExitCode} after {Migrate.Duration.TotalSeconds:F1} s; reads during migrate: {Reads}, {FailedReads} failed; column added: {ColumnAdded}, recorded: {Recorded}; load: {Load}{Environment.NewLine}{Migrate.Describe()}";
+        $"migrate exited {Migrate.ExitCode} after {Migrate.Duration.TotalSeconds:F1} s{(EndedBeforeReport ? ", before the report ended" : "")}; reads during migrate: {Reads}, {FailedReads} failed; column added: {ColumnAdded}, index valid: {IndexValid?.ToString() ?? "no index"}, recorded: [{string.Join(", ", Recorded)}]; load: {Load}{Environment.NewLine}{Migrate.Describe()}";
 }

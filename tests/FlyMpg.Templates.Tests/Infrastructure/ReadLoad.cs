@@ -75,9 +75,10 @@ public sealed class ReadLoad : IDisposable
     public int FailedBetween(TimeSpan from, TimeSpan to) =>
         _answers.Count(a => a.Sent >= from && a.Sent <= to && a.Status != HttpStatusCode.OK);
 
-    /// <summary>What a failure message needs: the counts and the first failures.</summary>
+    /// <summary>What a failure message needs: the counts, the first failures and when the slowest requests were due.</summary>
     public string Describe() =>
-        $"{_answers.Count} requests, {_failures.Count} failed{(_failures.IsEmpty ? "" : ": " + string.Join("; ", _failures.Take(5)))}";
+        string.Create(CultureInfo.InvariantCulture, $"{_answers.Count} requests, {_failures.Count} failed{(_failures.IsEmpty ? "" : ": " + string.Join("; ", _failures.Take(5)))}; slowest: ")
+        + string.Join(", ", _answers.OrderByDescending(a => a.Latency).Take(3).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Latency.TotalMilliseconds:F0} ms (due at {a.Sent.TotalSeconds:F1} s)")));
 
     public void Dispose() => _http.Dispose();
 
