@@ -9,10 +9,11 @@ public sealed class MigrateSettings : DirectConnectionSettings
 {
     /// <summary>
     /// Milliseconds one statement waits for a lock before Postgres cancels it (<c>lock_timeout</c>); migrate then tries again.
-    /// Default 500: the serving release's reads queue behind the waiting statement for as long as it waits, and they must
-    /// stay under a second. 0 waits without limit.
+    /// Default 250: the serving release's queries on the table wait behind the waiting statement for as long as it waits
+    /// (measured behind a 12 s report: reads' p99 0.23 s at 250 ms, 0.5 to 0.8 s at 500, 1 to 1.1 s at 1000, 12 s without),
+    /// and an ordinary transaction ends well within it. 0 waits without limit.
     /// </summary>
-    public int LockTimeoutMilliseconds { get; set; } = 500;
+    public int LockTimeoutMilliseconds { get; set; } = 250;
 
     /// <summary>
     /// Seconds migrate keeps trying again after lock timeouts (pausing 1 s, then 2, then 4, then 5 s between tries) before

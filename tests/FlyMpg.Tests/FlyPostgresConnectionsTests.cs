@@ -108,11 +108,11 @@ public class FlyPostgresConnectionsTests
     // migrate runs as fly.toml's release_command while the previous release serves: a short lock wait, tried again within
     // a budget inside the release command's 5 minutes, and a statement timeout below them that the client's outlasts.
     [Fact]
-    public void Migrate_waits_half_a_second_for_a_lock_tries_again_for_two_minutes_and_lets_a_statement_run_four()
+    public void Migrate_waits_a_quarter_second_for_a_lock_tries_again_for_two_minutes_and_lets_a_statement_run_four()
     {
         var migrate = Connections().Settings.Migrate;
 
-        Assert.Equal((500, 120, 240), (migrate.LockTimeoutMilliseconds, migrate.LockRetrySeconds, migrate.StatementTimeoutSeconds));
+        Assert.Equal((250, 120, 240), (migrate.LockTimeoutMilliseconds, migrate.LockRetrySeconds, migrate.StatementTimeoutSeconds));
         Assert.True(migrate.CommandTimeout > migrate.StatementTimeoutSeconds, "Npgsql's own timeout must come after Postgres' statement_timeout");
     }
 

@@ -89,7 +89,7 @@ public sealed class DeployTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     // CREATE INDEX CONCURRENTLY takes a lock no read or write waits behind, then waits for every older transaction: under
-    // the 500 ms lock timeout it would be cancelled, leaving an INVALID index. migrate runs it without one.
+    // the 250 ms lock timeout it would be cancelled, leaving an INVALID index. migrate runs it without one.
     [Fact]
     public async Task An_index_built_concurrently_waits_for_the_report_without_a_lock_timeout_while_reads_go_on()
     {
@@ -127,6 +127,26 @@ public sealed class DeployTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.Contains("Index public.todos_title_broken on todos is INVALID", migrate.StdOut);
         Assert.True(await IndexValidAsync(direct, Index) == true, migrate.Describe());
         Assert.True(await IndexValidAsync(direct, "todos_title_broken") == false, "migrate dropped an invalid index no migration builds");
+    }
+
+    // The other half of a safe deploy: a migration that would break the release still serving never reaches migrate. The
+    // generated service builds with warnings as errors, so the analyzer's warning stops the build at the line.
+    [Fact]
+    public async Task A_migration_that_renames_a_column_the_serving_release_reads_fails_the_build_at_its_line()
+    {
+        var package = await TemplatePackage.GetAsync();
+        var project = await package.DotNetNewIntoAsync("deploy/rename", Scenarios.Template, "--no-restore");
+        var rename = MigrationFile(
+            "20261203000000_RenameTitle",
+            """migrationBuilder.RenameColumn(name: "title", table: "todos", newName: "name");""",
+            """migrationBuilder.RenameColumn(name: "name", table: "todos", newName: "title");""");
+        await File.WriteAllTextAsync(Path.Combine(project.Directory, "Database", "Migrations", "20261203000000_RenameTitle.cs"), rename);
+        var line = rename.Split('\n').ToList().FindIndex(l => l.Contains("RenameColumn(name: \"title\"", StringComparison.Ordinal)) + 1;
+
+        var build = await GeneratedApp.BuildAsync(project);
+
+        Assert.True(build.Build.ExitCode != 0, $"The build with a RenameColumn passed under warnings as errors:{Environment.NewLine}{build.Build.StdOut}");
+        Assert.Matches($@"20261203000000_RenameTitle\.cs\({line},\d+\): error FLYMPG020: 'migrationBuilder\.RenameColumn' renames column 'todos\.title'", build.Build.StdOut);
     }
 
     // The failure the lock timeout prevents, under the same report and load: the ALTER waits in the lock queue for the
