@@ -23,6 +23,7 @@ internal sealed class LockRetry(NpgsqlDataSource dataSource, int pid, MigrateSet
     /// <paramref name="waiting"/> names what waited (asked after a try timed out, e.g. the first migration still pending).
     /// </summary>
     /// <exception cref="MigrationBlockedException">The budget ran out.</exception>
+    /// <exception cref="StatementTimeoutException">A statement ran longer than the statement timeout (never tried again: it would again).</exception>
     public async Task RunAsync(Func<Task> work, Func<Task<string>> waiting, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -41,6 +42,10 @@ internal sealed class LockRetry(NpgsqlDataSource dataSource, int pid, MigrateSet
                 catch (Exception e) when (IsLockTimeout(e))
                 {
                     wait = await watch.StopAsync();
+                }
+                catch (Exception e) when (IsStatementTimeout(e))
+                {
+                    throw new StatementTimeoutException(await waiting(), e);
                 }
             }
 
@@ -61,6 +66,11 @@ internal sealed class LockRetry(NpgsqlDataSource dataSource, int pid, MigrateSet
     /// <summary>Postgres' "canceling statement due to lock timeout" (55P03), under EF's wrappers.</summary>
     public static bool IsLockTimeout(Exception e) =>
         DatabaseFailure.FindNpgsqlException(e) is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable };
+
+    /// <summary>Postgres' "canceling statement due to statement timeout" (57014, which a cancel request shares), under EF's wrappers.</summary>
+    public static bool IsStatementTimeout(Exception e) =>
+        DatabaseFailure.FindNpgsqlException(e) is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } canceled
+        && canceled.MessageText.Contains("statement timeout", StringComparison.Ordinal);
 
     // Several looks while one lock timeout lasts, and no busier than ten a second.
     private TimeSpan WatchInterval() =>

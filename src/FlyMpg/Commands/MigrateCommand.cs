@@ -81,12 +81,11 @@ internal static class MigrateCommand
             logger.LogError("The model has changes that no migration contains. Run `dotnet ef migrations add <Name>`, commit it and deploy again.");
             return 1;
         }
-        catch (Exception e) when (DatabaseFailure.FindNpgsqlException(e) is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } canceled
-            && canceled.MessageText.Contains("statement timeout", StringComparison.Ordinal))
+        catch (StatementTimeoutException timedOut)
         {
             logger.LogError(
-                "A migration statement ran longer than {Seconds} s and Postgres cancelled it (statement_timeout, FlyMpg__Migrate__StatementTimeoutSeconds); its migration was rolled back. Make the statement shorter (batch a backfill, build an index CONCURRENTLY in a migration of its own), or raise the setting together with fly.toml's release_command_timeout. Statement: {Statement}",
-                settings.StatementTimeoutSeconds, Blocker.FirstLine(canceled.BatchCommand?.CommandText ?? ""));
+                "Could not migrate: a statement of {What} ran longer than {Seconds} s and Postgres cancelled it (statement_timeout, FlyMpg__Migrate__StatementTimeoutSeconds), so it is not applied (an index build CONCURRENTLY leaves an INVALID index, which the next migrate drops and builds again). Make the statement shorter (batch a backfill), or raise the setting together with fly.toml's release_command_timeout.",
+                timedOut.What, settings.StatementTimeoutSeconds);
             return 1;
         }
         catch (Exception e) when (DatabaseError(e) is { } error)

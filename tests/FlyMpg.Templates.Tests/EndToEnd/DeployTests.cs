@@ -129,6 +129,20 @@ public sealed class DeployTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.True(await IndexValidAsync(direct, "todos_title_broken") == false, "migrate dropped an invalid index no migration builds");
     }
 
+    // statement_timeout counts a statement's wait for its lock too: with the lock timeout off, it is what ends the wait.
+    [Fact]
+    public async Task A_statement_that_outlasts_the_statement_timeout_is_cancelled_named_and_applies_nothing()
+    {
+        var deploy = await DeployBehindAReportAsync(
+            "deploy_statement_timeout", [("FlyMpg__Migrate__LockTimeoutMilliseconds", "0"), ("FlyMpg__Migrate__StatementTimeoutSeconds", "2")]);
+
+        Assert.True(deploy.Migrate.ExitCode != 0, deploy.ToString());
+        Assert.Contains($"Could not migrate: a statement of {Migration} ran longer than 2 s and Postgres cancelled it", deploy.Migrate.StdOut);
+        Assert.True(deploy.EndedBeforeReport, deploy.ToString());
+        Assert.False(deploy.ColumnAdded || deploy.IndexValid is not null || deploy.Recorded.Count > 0, $"half-applied: {deploy}");
+        Assert.True(deploy.FailedReads == 0, $"the old release failed requests during migrate: {deploy}");
+    }
+
     // The other half of a safe deploy: a migration that would break the release still serving never reaches migrate. The
     // generated service builds with warnings as errors, so the analyzer's warning stops the build at the line.
     [Fact]
