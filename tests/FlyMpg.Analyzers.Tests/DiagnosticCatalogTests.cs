@@ -29,9 +29,12 @@ public sealed class DiagnosticCatalogTests
         throw new FileNotFoundException(relative);
     }
 
+    // FLYMPG001-012: PgBouncer, Hangfire and startup; FLYMPG020-034: migration safety on deploys.
     [Fact]
-    public void There_are_twelve_diagnostics_with_distinct_ids() =>
-        Assert.Equal(Enumerable.Range(1, 12).Select(n => $"FLYMPG{n:000}"), Descriptors().Select(d => d.Id).OrderBy(i => i));
+    public void The_ids_are_distinct_and_numbered_in_their_ranges() =>
+        Assert.Equal(
+            Enumerable.Range(1, 12).Concat(Enumerable.Range(20, 15)).Select(n => $"FLYMPG{n:000}"),
+            Descriptors().Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(Ids))]
@@ -41,7 +44,9 @@ public sealed class DiagnosticCatalogTests
     [Theory]
     [MemberData(nameof(Ids))]
     public void Only_a_certain_finding_is_an_error(string id) =>
-        Assert.Equal(id == FlyMpgDiagnostics.UrlConnectionStringId ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, Descriptor(id).DefaultSeverity);
+        Assert.Equal(
+            id is FlyMpgDiagnostics.UrlConnectionStringId or FlyMpgDiagnostics.NotInTransactionId ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            Descriptor(id).DefaultSeverity);
 
     [Theory]
     [MemberData(nameof(Ids))]
