@@ -33,6 +33,8 @@ public sealed class BreakerSharedTests : IAsyncDisposable
             // Port 1 on loopback: refused at once, as a pooler that is restarting.
             ["DATABASE_URL"] = "postgresql://fly-user:pw@127.0.0.1:1/fly-db",
             ["DIRECT_DATABASE_URL"] = "postgresql://fly-user:pw@127.0.0.1:1/fly-db",
+            // No probe while a spec runs, however slowly a busy host runs it: what is refused is refused by the open breaker.
+            ["FlyMpg:Breaker:BreakMilliseconds"] = "60000",
         });
         builder.Services.AddLogging();
         builder.AddFlyPostgres<AppContext>();
