@@ -21,6 +21,11 @@ public static class FlyMpgDiagnostics
     public const string OwnDbContextRegistrationId = "FLYMPG010";
     public const string NoCommandDispatchId = "FLYMPG011";
     public const string OwnHangfireStorageId = "FLYMPG012";
+    public const string FlyTomlDriftId = "FLYMPG040";
+    public const string DockerfileDriftId = "FLYMPG041";
+    public const string DockerIgnoreDriftId = "FLYMPG042";
+    public const string PgBouncerPolicyDriftId = "FLYMPG043";
+    public const string PoolOverBudgetId = "FLYMPG044";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -29,6 +34,11 @@ public static class FlyMpgDiagnostics
     public const string KeywordProperty = "Keyword";
 
     private const string PgBouncer = "PgBouncer";
+    private const string Conventions = "Conventions";
+
+    // FLYMPG040-043: {0} the file and what differs, {1} the FlyMpg version, {2} what the pack's template has, {3} why,
+    // {4} the keep marker that makes the difference intentional.
+    private const string DriftMessage = "{0}, where FlyMpg {1}'s convention is {2} ({3}); fix it by hand or take the pack's files with 'dotnet new flympg-add --force', or keep yours on purpose with the comment '{4}'";
     private const string HelpBase = "https://github.com/flympg/flympg/blob/main/docs/analyzers.md#";
 
     public static readonly DiagnosticDescriptor Prepare = Create(
@@ -113,6 +123,41 @@ public static class FlyMpgDiagnostics
         "Hangfire storage on a connection of its own",
         "'AddHangfire' with UsePostgreSqlStorage gives Hangfire a connection of its own: its server polls and locks through the pooler from every web Machine, outside the connection budget, and fly.toml's worker process group finds no worker; use builder.AddFlyHangfire() from FlyMpg.Hangfire (dotnet new flympg-add --worker hangfire adds it), which runs the server only in the worker, on the direct connection",
         "Hangfire",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor FlyTomlDrift = Create(
+        FlyTomlDriftId,
+        "fly.toml differs from the pack's conventions",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DockerfileDrift = Create(
+        DockerfileDriftId,
+        "Dockerfile differs from the pack's conventions",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DockerIgnoreDrift = Create(
+        DockerIgnoreDriftId,
+        ".dockerignore lacks a line of the pack's",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PgBouncerPolicyDrift = Create(
+        PgBouncerPolicyDriftId,
+        "Local PgBouncer policy differs from MPG's",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PoolOverBudget = Create(
+        PoolOverBudgetId,
+        "Pool size outside the connection budget",
+        "'{0} = {1}' {2}; lower it, or keep it on purpose with the comment '{3}'",
+        Conventions,
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>
