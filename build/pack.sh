@@ -35,8 +35,8 @@ if [[ -n "$config_dir" ]]; then
   rm -rf "$fallback" && mkdir -p "$fallback" "$config_dir/.nuget/packages"
   if [[ -d "$machine_packages" ]]; then
     for package in "$machine_packages"/*/; do
-      id="$(basename "$package")"
-      [[ "$id" == flympg || "$id" == flympg.* ]] || ln -s "${package%/}" "$fallback/$id"
+      package="${package%/}" id="${package##*/}"
+      [[ "$id" == flympg || "$id" == flympg.* ]] || ln -s "$package" "$fallback/$id"
     done
   fi
   cat >"$config_dir/nuget.config" <<CONFIG
