@@ -30,6 +30,9 @@ internal sealed class KnownTypes
         WebApplication = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.WebApplication");
         HangfireServiceCollectionExtensions = compilation.GetTypeByMetadataName("Hangfire.HangfireServiceCollectionExtensions");
         FlyHangfireExtensions = compilation.GetTypeByMetadataName("FlyMpg.Hangfire.FlyHangfireExtensions");
+        Migration = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Migrations.Migration");
+        MigrationBuilder = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder");
+        ContractStepAttribute = compilation.GetTypeByMetadataName("FlyMpg.ContractStepAttribute");
     }
 
     public INamedTypeSymbol? NpgsqlCommand { get; }
@@ -55,6 +58,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? WebApplication { get; }
     public INamedTypeSymbol? HangfireServiceCollectionExtensions { get; }
     public INamedTypeSymbol? FlyHangfireExtensions { get; }
+    public INamedTypeSymbol? Migration { get; }
+    public INamedTypeSymbol? MigrationBuilder { get; }
+    public INamedTypeSymbol? ContractStepAttribute { get; }
 
     /// <summary>True when the compilation references the FlyMpg library (its AddFlyPostgres entry point is visible).</summary>
     public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;
