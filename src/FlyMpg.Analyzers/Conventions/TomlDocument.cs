@@ -124,6 +124,20 @@ internal sealed class TomlDocument
 
     private static int IndexOutsideQuotes(string text, char wanted)
     {
+        foreach (var (index, c) in OutsideQuotes(text))
+        {
+            if (c == wanted)
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
+    // The characters of a line that are not inside a basic ("...") or literal ('...') string, with their index.
+    private static IEnumerable<(int Index, char Char)> OutsideQuotes(string text)
+    {
         var quote = '\0';
         for (var i = 0; i < text.Length; i++)
         {
@@ -143,13 +157,11 @@ internal sealed class TomlDocument
             {
                 quote = c;
             }
-            else if (c == wanted)
+            else
             {
-                return i;
+                yield return (i, c);
             }
         }
-
-        return -1;
     }
 
     private static string StripComment(string text)
@@ -170,33 +182,9 @@ internal sealed class TomlDocument
         }
 
         var depth = 0;
-        var quote = '\0';
-        for (var i = 0; i < value.Length; i++)
+        foreach (var (_, c) in OutsideQuotes(value))
         {
-            var c = value[i];
-            if (quote != '\0')
-            {
-                if (c == '\\' && quote == '"')
-                {
-                    i++;
-                }
-                else if (c == quote)
-                {
-                    quote = '\0';
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (c is '[' or '{')
-            {
-                depth++;
-            }
-            else if (c is ']' or '}')
-            {
-                depth--;
-            }
+            depth += c is '[' or '{' ? 1 : c is ']' or '}' ? -1 : 0;
         }
 
         return depth <= 0;
