@@ -36,6 +36,11 @@ public static class FlyMpgDiagnostics
     public const string NotInTransactionId = "FLYMPG032";
     public const string MixedNonTransactionalStepId = "FLYMPG033";
     public const string RequiredColumnWithoutDefaultId = "FLYMPG034";
+    public const string FlyTomlDriftId = "FLYMPG040";
+    public const string DockerfileDriftId = "FLYMPG041";
+    public const string DockerIgnoreDriftId = "FLYMPG042";
+    public const string PgBouncerPolicyDriftId = "FLYMPG043";
+    public const string PoolOverBudgetId = "FLYMPG044";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -45,6 +50,11 @@ public static class FlyMpgDiagnostics
 
     private const string PgBouncer = "PgBouncer";
     private const string Deploys = "Deploys";
+    private const string Conventions = "Conventions";
+
+    // FLYMPG040-043: {0} the file and what differs, {1} the FlyMpg version, {2} what the pack's template has, {3} why,
+    // {4} the keep marker that makes the difference intentional.
+    private const string DriftMessage = "{0}, where FlyMpg {1}'s convention is {2} ({3}); fix it by hand or take the pack's files with 'dotnet new flympg-add --force', or keep yours on purpose with the comment '{4}'";
     private const string HelpBase = "https://github.com/flympg/flympg/blob/main/docs/analyzers.md#";
 
     public static readonly DiagnosticDescriptor Prepare = Create(
@@ -237,6 +247,43 @@ public static class FlyMpgDiagnostics
         "Required column added without a default",
         "'{0}' adds required column '{1}' to existing table '{2}' without a default: the release still serving inserts rows without it and fails (23502 not-null violation), and on a table with rows the migration itself fails; give it a constant default (defaultValue: ...), or add it nullable and make it required in a later deploy",
         Deploys,
+        DiagnosticSeverity.Warning);
+
+    // Drift from the pack's conventions (FLYMPG040-044), in the files the templates write beside the project.
+
+    public static readonly DiagnosticDescriptor FlyTomlDrift = Create(
+        FlyTomlDriftId,
+        "fly.toml differs from the pack's conventions",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DockerfileDrift = Create(
+        DockerfileDriftId,
+        "Dockerfile differs from the pack's conventions",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DockerIgnoreDrift = Create(
+        DockerIgnoreDriftId,
+        ".dockerignore lacks a line of the pack's",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PgBouncerPolicyDrift = Create(
+        PgBouncerPolicyDriftId,
+        "Local PgBouncer policy differs from MPG's",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PoolOverBudget = Create(
+        PoolOverBudgetId,
+        "Pool size outside the connection budget",
+        "'{0} = {1}' {2}; lower it, or keep it on purpose with the comment '{3}'",
+        Conventions,
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>
