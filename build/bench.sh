@@ -210,8 +210,12 @@ POOL_SIZE="${POOL_SIZE:-8}"
 
 publish() { # publish NAME PROJECT OUTDIR [extra args]: framework-dependent Release publish, no build servers left behind
     local name="$1" project="$2" out="$3"; shift 3
+    # Below $WORK/src, restores use the packages folders build/pack.sh wrote into its nuget.config (this checkout's
+    # FlyMpg, never another's); NUGET_PACKAGES would override them.
+    local packages=()
+    [[ "$project" == "$WORK/src/"* ]] && packages=(-u NUGET_PACKAGES)
     log "dotnet publish -c Release $name"
-    timeout 900 dotnet publish "$project" -c Release -o "$out" --disable-build-servers -nodeReuse:false "$@" \
+    timeout 900 env "${packages[@]}" dotnet publish "$project" -c Release -o "$out" --disable-build-servers -nodeReuse:false "$@" \
         >"$WORK/logs/publish-$name.log" 2>&1 \
         || { tail -n 40 "$WORK/logs/publish-$name.log" >&2; die "dotnet publish of $name failed (log: $WORK/logs/publish-$name.log)"; }
 }

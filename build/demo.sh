@@ -28,13 +28,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 step "pack this checkout"
 rm -rf "$work" && mkdir -p "$work"
-# Orders is generated inside this repo: stop MSBuild from importing the repo's own props (central package
-# versions, warnings settings), so it builds as it does in a team's folder.
+# Orders is generated inside this repo, in a folder set up as a team's repository of its own: its own build props
+# (nothing of the repo's is imported), central package management and a solution. `dotnet new` writes the package
+# versions to $work/Directory.Packages.props and adds Orders to $work/Demo.slnx, not to the repo's files.
 printf '<Project>\n  <!-- demo barrier: nothing above this folder is imported -->\n</Project>\n' >"$work/Directory.Build.props"
 cp "$work/Directory.Build.props" "$work/Directory.Build.targets"
-printf '<Project>\n  <PropertyGroup>\n    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>\n  </PropertyGroup>\n</Project>\n' >"$work/Directory.Packages.props"
-# FlyMpg, FlyMpg.Hangfire and the template pack into a local feed that $work/nuget.config adds for Orders.
+printf '<Project>\n  <PropertyGroup>\n    <ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally>\n  </PropertyGroup>\n</Project>\n' >"$work/Directory.Packages.props"
+printf '<Solution>\n</Solution>\n' >"$work/Demo.slnx"
+# FlyMpg, FlyMpg.Hangfire and the template pack into a local feed that $work/nuget.config adds for Orders, with
+# packages folders of $work's own; NUGET_PACKAGES would override them.
 bash "$root/build/pack.sh" "$work/packages" "$work" >/dev/null
+unset NUGET_PACKAGES
 package="$(ls "$work"/packages/FlyMpg.Templates.*.nupkg)"
 
 step "install $(basename "$package") into a private hive"

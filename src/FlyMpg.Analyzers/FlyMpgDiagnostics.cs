@@ -27,6 +27,26 @@ public static class FlyMpgDiagnostics
     public const string NoHealthEndpointId = "FLYMPG016";
     public const string UnreadConnectionSettingId = "FLYMPG017";
     public const string StartupWriteId = "FLYMPG018";
+    public const string RenamedColumnId = "FLYMPG020";
+    public const string RenamedTableId = "FLYMPG021";
+    public const string DroppedColumnId = "FLYMPG022";
+    public const string DroppedTableId = "FLYMPG023";
+    public const string ColumnTypeChangeId = "FLYMPG024";
+    public const string NotNullOnExistingColumnId = "FLYMPG025";
+    public const string NonConcurrentIndexId = "FLYMPG026";
+    public const string ValidatedForeignKeyId = "FLYMPG027";
+    public const string ValidatedCheckConstraintId = "FLYMPG028";
+    public const string IndexBackedConstraintId = "FLYMPG029";
+    public const string TableRewriteColumnId = "FLYMPG030";
+    public const string JsonColumnId = "FLYMPG031";
+    public const string NotInTransactionId = "FLYMPG032";
+    public const string MixedNonTransactionalStepId = "FLYMPG033";
+    public const string RequiredColumnWithoutDefaultId = "FLYMPG034";
+    public const string FlyTomlDriftId = "FLYMPG040";
+    public const string DockerfileDriftId = "FLYMPG041";
+    public const string DockerIgnoreDriftId = "FLYMPG042";
+    public const string PgBouncerPolicyDriftId = "FLYMPG043";
+    public const string PoolOverBudgetId = "FLYMPG044";
 
     /// <summary>The key under which FlyMpg registers the direct (non-pooled) NpgsqlDataSource: FlyMpg.FlyPostgres.DirectDataSourceKey.</summary>
     public const string DirectDataSourceKey = "flympg:direct";
@@ -35,6 +55,12 @@ public static class FlyMpgDiagnostics
     public const string KeywordProperty = "Keyword";
 
     private const string PgBouncer = "PgBouncer";
+    private const string Deploys = "Deploys";
+    private const string Conventions = "Conventions";
+
+    // FLYMPG040-043: {0} the file and what differs, {1} the FlyMpg version, {2} what the pack's template has, {3} why,
+    // {4} the keep marker that makes the difference intentional.
+    private const string DriftMessage = "{0}, where FlyMpg {1}'s convention is {2} ({3}); fix it by hand or take the pack's files with 'dotnet new flympg-add --force', or keep yours on purpose with the comment '{4}'";
     private const string HelpBase = "https://github.com/flympg/flympg/blob/main/docs/analyzers.md#";
 
     public static readonly DiagnosticDescriptor Prepare = Create(
@@ -161,6 +187,151 @@ public static class FlyMpgDiagnostics
         "Database writes while the web host starts",
         "'{0}' writes to the database while the web host starts (seeding): it runs in every Machine at once and in every command of the program, so migrate runs it before the migrations it may need; {1}",
         "Migrations",
+        DiagnosticSeverity.Warning);
+
+    // Migration safety (FLYMPG020-034): fly.toml's release_command runs migrate while the release before it keeps serving,
+    // so every migration meets the old code and its traffic. Each message names the safe recipe.
+
+    public static readonly DiagnosticDescriptor RenamedColumn = Create(
+        RenamedColumnId,
+        "Column renamed while the serving release uses it",
+        "'{0}' renames column '{1}', which the release still serving reads and writes by that name until its Machines are replaced: every such request fails (42703 column does not exist); keep the column and map the new property to it (HasColumnName(\"{2}\")), or expand and contract over two deploys: add the new column, write both and backfill, read the new one, then drop the old one in a later deploy",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RenamedTable = Create(
+        RenamedTableId,
+        "Table, schema or enum value renamed while the serving release uses it",
+        "'{0}' renames {1}, which the release still serving uses by that name until its Machines are replaced: every such request fails; {2}",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DroppedColumn = Create(
+        DroppedColumnId,
+        "Column dropped while the serving release may use it",
+        "'{0}' drops column '{1}', which the release still serving may read or write until its Machines are replaced (42703 column does not exist); expand and contract: first deploy code that no longer uses it (EF: remove the property), then drop it in a later deploy and mark that migration [ContractStep(\"{1}\")]",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DroppedTable = Create(
+        DroppedTableId,
+        "Table dropped while the serving release may use it",
+        "'{0}' drops table '{1}', which the release still serving may read or write until its Machines are replaced (42P01 relation does not exist); expand and contract: first deploy code that no longer uses it, then drop it in a later deploy and mark that migration [ContractStep(\"{1}\")]",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ColumnTypeChange = Create(
+        ColumnTypeChangeId,
+        "Column type changed in place",
+        "'{0}' changes column '{1}' ({2}): Postgres rewrites the table under an ACCESS EXCLUSIVE lock that stops every read and write of it for the whole rewrite, and the release still serving expects the old column; add a new column of the new type, write both and backfill in batches, move reads to it, then drop the old one in a later deploy",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NotNullOnExistingColumn = Create(
+        NotNullOnExistingColumnId,
+        "NOT NULL set on an existing column",
+        "'{0}' makes existing column '{1}' NOT NULL: Postgres checks every row under an ACCESS EXCLUSIVE lock that stops reads and writes of the table, and the release still serving may write NULL; add CHECK ({2} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, then SET NOT NULL (Postgres 12+ skips the check given the valid constraint) and drop the CHECK",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NonConcurrentIndex = Create(
+        NonConcurrentIndexId,
+        "Index built on an existing table without CONCURRENTLY",
+        "'{0}' builds index '{1}' on existing table '{2}' without CONCURRENTLY: every write to the table waits for the whole build; build it CONCURRENTLY ({3}), which runs outside the migration's transaction, in a migration of its own",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ValidatedForeignKey = Create(
+        ValidatedForeignKeyId,
+        "Foreign key validated while it is added",
+        "'{0}' adds foreign key '{1}' to existing table '{2}' and checks every row while writes to both tables wait; add it NOT VALID (migrationBuilder.Sql(\"ALTER TABLE ... ADD CONSTRAINT ... NOT VALID\")), then VALIDATE CONSTRAINT it in a later migration, which lets reads and writes go on",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ValidatedCheckConstraint = Create(
+        ValidatedCheckConstraintId,
+        "Check constraint validated while it is added",
+        "'{0}' adds check constraint '{1}' to existing table '{2}' and checks every row under an ACCESS EXCLUSIVE lock that stops reads and writes of it; add it NOT VALID (migrationBuilder.Sql(\"ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID\")), then VALIDATE CONSTRAINT it in a later migration, which lets reads and writes go on",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor IndexBackedConstraint = Create(
+        IndexBackedConstraintId,
+        "Unique, primary key or exclusion constraint built on an existing table",
+        "'{0}' adds {1} to existing table '{2}', building its index under a lock that stops writes (an ACCESS EXCLUSIVE one: reads too); {3}",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor TableRewriteColumn = Create(
+        TableRewriteColumnId,
+        "Column added in a way that rewrites the table",
+        "'{0}' adds column '{1}' with {2} to existing table '{3}': Postgres rewrites the whole table under an ACCESS EXCLUSIVE lock that stops reads and writes of it; {4}",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor JsonColumn = Create(
+        JsonColumnId,
+        "json column instead of jsonb",
+        "'{0}' adds column '{1}' of type json, which has no equality operator: a query that compares or de-duplicates rows with it (DISTINCT, UNION, GROUP BY) fails with 42883 could not identify an equality operator; use jsonb (HasColumnType(\"jsonb\"), Npgsql's default for JsonDocument and owned JSON)",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NotInTransaction = Create(
+        NotInTransactionId,
+        "Statement that cannot run inside the migration's transaction",
+        "'{0}' cannot run inside a transaction block, {1} (25001 at migrate); pass suppressTransaction: true, with one such statement per Sql call, in a migration of its own",
+        Deploys,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MixedNonTransactionalStep = Create(
+        MixedNonTransactionalStepId,
+        "Step outside the migration's transaction beside other operations",
+        "'{0}' runs outside the migration's transaction beside {1} other operation(s): if it or a later one fails, what ran before stays applied and the migration is not recorded, so the next migrate runs it all again and fails on what exists; move it into a migration of its own",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RequiredColumnWithoutDefault = Create(
+        RequiredColumnWithoutDefaultId,
+        "Required column added without a default",
+        "'{0}' adds required column '{1}' to existing table '{2}' without a default: the release still serving inserts rows without it and fails (23502 not-null violation), and on a table with rows the migration itself fails; give it a constant default (defaultValue: ...), or add it nullable and make it required in a later deploy",
+        Deploys,
+        DiagnosticSeverity.Warning);
+
+    // Drift from the pack's conventions (FLYMPG040-044), in the files the templates write beside the project.
+
+    public static readonly DiagnosticDescriptor FlyTomlDrift = Create(
+        FlyTomlDriftId,
+        "fly.toml differs from the pack's conventions",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DockerfileDrift = Create(
+        DockerfileDriftId,
+        "Dockerfile differs from the pack's conventions",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DockerIgnoreDrift = Create(
+        DockerIgnoreDriftId,
+        ".dockerignore lacks a line of the pack's",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PgBouncerPolicyDrift = Create(
+        PgBouncerPolicyDriftId,
+        "Local PgBouncer policy differs from MPG's",
+        DriftMessage,
+        Conventions,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PoolOverBudget = Create(
+        PoolOverBudgetId,
+        "Pool size outside the connection budget",
+        "'{0} = {1}' {2}; lower it, or keep it on purpose with the comment '{3}'",
+        Conventions,
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity) =>

@@ -42,6 +42,9 @@ internal sealed class KnownTypes
         FlyHangfireExtensions = compilation.GetTypeByMetadataName("FlyMpg.Hangfire.FlyHangfireExtensions");
         AspireEntityFrameworkExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.AspireEFPostgreSqlExtensions");
         AspireNpgsqlExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.AspirePostgreSqlNpgsqlExtensions");
+        Migration = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Migrations.Migration");
+        MigrationBuilder = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder");
+        ContractStepAttribute = compilation.GetTypeByMetadataName("FlyMpg.ContractStepAttribute");
     }
 
     public INamedTypeSymbol? NpgsqlCommand { get; }
@@ -78,6 +81,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? FlyHangfireExtensions { get; }
     public INamedTypeSymbol? AspireEntityFrameworkExtensions { get; }
     public INamedTypeSymbol? AspireNpgsqlExtensions { get; }
+    public INamedTypeSymbol? Migration { get; }
+    public INamedTypeSymbol? MigrationBuilder { get; }
+    public INamedTypeSymbol? ContractStepAttribute { get; }
 
     /// <summary>True when the compilation references the FlyMpg library (its AddFlyPostgres entry point is visible).</summary>
     public bool ReferencesFlyMpg => FlyPostgresExtensions is not null;

@@ -165,67 +165,19 @@ internal static class SqlText
             }
             else if (c == '/' && next == '*')
             {
-                var depth = 0;
-                var j = i;
-                while (j < sql.Length)
-                {
-                    if (sql[j] == '/' && j + 1 < sql.Length && sql[j + 1] == '*')
-                    {
-                        depth++;
-                        j += 2;
-                    }
-                    else if (sql[j] == '*' && j + 1 < sql.Length && sql[j + 1] == '/')
-                    {
-                        depth--;
-                        j += 2;
-                        if (depth == 0)
-                        {
-                            break;
-                        }
-                    }
-                    else
-                    {
-                        j++;
-                    }
-                }
-
-                i = Blank(result, i, j);
+                i = Blank(result, i, SqlTokens.BlockCommentEnd(sql, i));
             }
             else if (c == '\'')
             {
                 var escapes = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
-                var j = i + 1;
-                while (j < sql.Length)
-                {
-                    if (escapes && sql[j] == '\\')
-                    {
-                        j += 2;
-                        continue;
-                    }
-
-                    if (sql[j] == '\'')
-                    {
-                        if (j + 1 < sql.Length && sql[j + 1] == '\'')
-                        {
-                            j += 2;
-                            continue;
-                        }
-
-                        j++;
-                        break;
-                    }
-
-                    j++;
-                }
-
-                i = Blank(result, i, Math.Min(j, sql.Length));
+                i = Blank(result, i, SqlTokens.StringEnd(sql, i, escapes));
             }
             else if (c == '"')
             {
                 var end = sql.IndexOf('"', i + 1);
                 i = Blank(result, i, end < 0 ? sql.Length : end + 1);
             }
-            else if (c == '$' && TryDollarTag(sql, i, out var tag))
+            else if (c == '$' && SqlTokens.TryDollarTag(sql, i, out var tag))
             {
                 var end = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
                 i = Blank(result, i, end < 0 ? sql.Length : end + tag.Length);
@@ -237,26 +189,6 @@ internal static class SqlText
         }
 
         return result.ToString();
-    }
-
-    private static bool TryDollarTag(string sql, int start, out string tag)
-    {
-        tag = string.Empty;
-
-        // $1 is a parameter, not a tag; a tag is $$ or $identifier$.
-        var j = start + 1;
-        while (j < sql.Length && (char.IsLetter(sql[j]) || sql[j] == '_' || (j > start + 1 && char.IsDigit(sql[j]))))
-        {
-            j++;
-        }
-
-        if (j < sql.Length && sql[j] == '$')
-        {
-            tag = sql.Substring(start, j - start + 1);
-            return true;
-        }
-
-        return false;
     }
 
     private static int Blank(StringBuilder text, int from, int to)

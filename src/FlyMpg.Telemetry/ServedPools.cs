@@ -5,9 +5,11 @@ namespace FlyMpg.Telemetry;
 
 /// <summary>
 /// What one Prometheus scrape of a FlyMpg service says about its connection pools and FlyMpg's counters: Npgsql's
-/// <c>db_client_connection_*</c> series by pool name, <c>flympg_retries_total</c> and <c>flympg_unavailable_responses_total</c>.
+/// <c>db_client_connection_*</c> series by pool name, <c>flympg_retries_total</c>, <c>flympg_unavailable_responses_total</c>, and the
+/// breakers' <c>flympg_breaker_state</c> and <c>flympg_breaker_transitions_total</c>.
 /// </summary>
-internal sealed partial record ServedPools(IReadOnlyList<ServedPool> Pools, double Retries, double RetriesOf08P01, double UnavailableResponses)
+internal sealed partial record ServedPools(
+    IReadOnlyList<ServedPool> Pools, double Retries, double RetriesOf08P01, double UnavailableResponses, IReadOnlyList<ServedBreaker> Breakers)
 {
     private const string PoolName = "db_client_connection_pool_name";
 
@@ -36,11 +38,19 @@ internal sealed partial record ServedPools(IReadOnlyList<ServedPool> Pools, doub
                 Max: Sum("db_client_connection_max", l => l.GetValueOrDefault(PoolName) == name),
                 Pending: Sum("db_client_connection_npgsql_pending_requests", l => l.GetValueOrDefault(PoolName) == name)))
             .ToList();
+        var breakers = samples
+            .Where(s => s.Name == "flympg_breaker_state" && s.Labels.ContainsKey(PoolName))
+            .Select(s => new ServedBreaker(
+                s.Labels[PoolName],
+                s.Value,
+                Sum("flympg_breaker_transitions_total", l => l.GetValueOrDefault(PoolName) == s.Labels[PoolName] && l.GetValueOrDefault("flympg_breaker_state") == "open")))
+            .ToList();
         return new ServedPools(
             pools,
             Sum("flympg_retries_total"),
             Sum("flympg_retries_total", l => l.GetValueOrDefault("error_type") == "08P01"),
-            Sum("flympg_unavailable_responses_total"));
+            Sum("flympg_unavailable_responses_total"),
+            breakers);
     }
 
     // name{label="value",...} value [timestamp]; comments (# HELP, # TYPE) do not match.

@@ -6,8 +6,9 @@ using Npgsql;
 namespace FlyMpg.Telemetry;
 
 /// <summary>
-/// <c>doctor</c>'s reading of the pools as the service running on this Machine sees them: it scrapes that process's
-/// metrics port on loopback, the numbers Fly's scraper reads. Run where nothing serves them (a laptop, CI), it skips.
+/// <c>doctor</c>'s reading of the pools as the service running on this Machine sees them, and the state of its breaker:
+/// it scrapes that process's metrics port on loopback, the numbers Fly's scraper reads. Run where nothing serves them (a
+/// laptop, CI), it skips.
 /// </summary>
 internal sealed class ServedPoolsDoctorCheck(FlyMetricsSettings settings) : IFlyDoctorCheck
 {
@@ -41,7 +42,7 @@ internal sealed class ServedPoolsDoctorCheck(FlyMetricsSettings settings) : IFly
         return Judge(ServedPools.Parse(scrape));
     }
 
-    /// <summary>Pass, or a warning with what to do when requests wait for one of the pooled connections.</summary>
+    /// <summary>Pass, or a warning with what to do when the breaker is open or requests wait for one of the pooled connections.</summary>
     internal static Finding Judge(ServedPools pools)
     {
         if (pools.Pools.Count == 0)
@@ -49,8 +50,17 @@ internal sealed class ServedPoolsDoctorCheck(FlyMetricsSettings settings) : IFly
             return Finding.Warn("the metrics have no Npgsql pool", "the service's data sources are FlyMpg's (AddFlyPostgres) and AddFlyTelemetry() runs in Program.cs");
         }
 
+        var breakers = pools.Breakers.Count == 0
+            ? "breaker off"
+            : string.Join("; ", pools.Breakers.Select(b => string.Create(CultureInfo.InvariantCulture, $"breaker {b.Pool} {b.StateName}, opened {b.Opened} times")));
         var text = string.Join("; ", pools.Pools.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Used} used of {p.Max}, {p.Pending} waiting")))
-            + string.Create(CultureInfo.InvariantCulture, $"; since the process started: {pools.Retries} retried ({pools.RetriesOf08P01} of them PgBouncer's 08P01), {pools.UnavailableResponses} answered 503");
+            + string.Create(CultureInfo.InvariantCulture, $"; since the process started: {pools.Retries} retried ({pools.RetriesOf08P01} of them PgBouncer's 08P01), {pools.UnavailableResponses} answered 503")
+            + $"; {breakers}";
+        if (pools.Breakers.Any(b => b.State != 0))
+        {
+            return Finding.Warn(text, "the database is down or restarting: the service logged the outage error when its breaker opened, and answers 503 at once until a probe finds the database serving again; nothing to change in the service (README, \"When the database is down\")");
+        }
+
         return pools.Pools.Any(p => p.Pending > 0)
             ? Finding.Warn(text, "requests wait for a connection: raise FlyMpg__Pooled__MaxPoolSize if `Machines x pool size` stays under the plan's client limit, else add Machines (README, \"Metrics\")")
             : Finding.Pass(text);

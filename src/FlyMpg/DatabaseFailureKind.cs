@@ -14,4 +14,7 @@ internal enum DatabaseFailureKind
 
     /// <summary>The pooler or the service's own pool is full: a retry would wait in the same queue again. Not retried.</summary>
     Saturated,
+
+    /// <summary>Not tried: the database is known to be down (<see cref="DatabaseBreaker"/> is open). Answered 503 at once, not retried.</summary>
+    BreakerOpen,
 }

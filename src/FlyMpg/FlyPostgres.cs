@@ -21,9 +21,11 @@ public static class FlyPostgres
     public const string SectionName = "FlyMpg";
 
     /// <summary>
-    /// The <see cref="System.Diagnostics.Metrics.Meter"/> of FlyMpg's own counters: <c>flympg.retries</c> (by <c>error.type</c>,
-    /// the SQLSTATE, and <c>flympg.retry.by</c>) and <c>flympg.unavailable_responses</c> (requests answered 503, by
-    /// <c>flympg.reason</c>). FlyMpg.Telemetry's <c>AddFlyTelemetry()</c> publishes it; any other metrics stack can listen to it by this name.
+    /// The <see cref="System.Diagnostics.Metrics.Meter"/> of FlyMpg's own instruments: <c>flympg.retries</c> (by <c>error.type</c>,
+    /// the SQLSTATE, and <c>flympg.retry.by</c>), <c>flympg.unavailable_responses</c> (requests answered 503, by
+    /// <c>flympg.reason</c>), and the breaker's <c>flympg.breaker.state</c> gauge and <c>flympg.breaker.transitions</c> (by
+    /// <c>flympg.breaker.state</c>), both by <c>db.client.connection.pool.name</c>. FlyMpg.Telemetry's <c>AddFlyTelemetry()</c>
+    /// publishes it; any other metrics stack can listen to it by this name.
     /// </summary>
     public const string MeterName = "FlyMpg";
 }

@@ -63,7 +63,7 @@ public sealed class FlyPostgresConnections
     /// <exception cref="DatabaseConfigurationException"><c>DIRECT_DATABASE_URL</c> is missing or malformed.</exception>
     public NpgsqlConnectionStringBuilder Direct(string role) => DirectWith(Settings.Direct, role);
 
-    /// <summary><c>migrate</c>'s direct connection, with a command timeout for long DDL.</summary>
+    /// <summary><c>migrate</c>'s direct connection, with a command timeout for long DDL (its lock and statement timeouts are set on the session).</summary>
     public NpgsqlConnectionStringBuilder Migrate() => DirectWith(Settings.Migrate, "migrate");
 
     /// <summary>The worker's direct connection: a pool of its own, so jobs neither queue behind web traffic at the pooler nor run into its timeouts.</summary>
@@ -104,6 +104,13 @@ public sealed class FlyPostgresConnections
             Require($"{section}:{name}:MaxPoolSize", direct.MaxPoolSize, 1, 1000);
             Require($"{section}:{name}:CommandTimeout", direct.CommandTimeout, 0, 86_400);
         }
+
+        Require($"{section}:Migrate:LockTimeoutMilliseconds", settings.Migrate.LockTimeoutMilliseconds, 0, 60_000);
+        Require($"{section}:Migrate:LockRetrySeconds", settings.Migrate.LockRetrySeconds, 0, 3_600);
+        Require($"{section}:Migrate:StatementTimeoutSeconds", settings.Migrate.StatementTimeoutSeconds, 0, 86_400);
+        Require($"{section}:Breaker:FailureThreshold", settings.Breaker.FailureThreshold, 1, 100);
+        Require($"{section}:Breaker:SamplingMilliseconds", settings.Breaker.SamplingMilliseconds, 1, 60_000);
+        Require($"{section}:Breaker:BreakMilliseconds", settings.Breaker.BreakMilliseconds, 1, 60_000);
 
         return settings;
     }

@@ -18,8 +18,9 @@ public static class FlyPostgresExtensions
     /// its options; otherwise one per scope) on one <see cref="NpgsqlDataSource"/> over
     /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01 but never
     /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
-    /// serve, and a readiness check; the web process opens its first pooled connection while it starts, so the request
-    /// that woke a stopped Machine does not wait for it; the <c>worker</c> command gets the same context over
+    /// serve (at once, without a query, while the database is known to be down: <see cref="BreakerSettings"/>), and a
+    /// readiness check; the web process opens its first pooled connection while it starts, so the request that woke a
+    /// stopped Machine does not wait for it; the <c>worker</c> command gets the same context over
     /// <c>DIRECT_DATABASE_URL</c>, and <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync(Microsoft.AspNetCore.Builder.WebApplication, string[])"/>) use
     /// the direct URL too.
     /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
@@ -56,7 +57,11 @@ public static class FlyPostgresExtensions
         services.AddSingleton<FlyDataSources>();
         services.AddSingleton(provider => provider.GetRequiredService<FlyDataSources>().ForThisProcess);
         services.AddKeyedSingleton(FlyPostgres.DirectDataSourceKey, (provider, _) => provider.GetRequiredService<FlyDataSources>().DirectForThisProcess);
-        services.AddSingleton(provider => new TransientRetry(settings.MaxRetryCount, provider.GetRequiredService<ILogger<TransientRetry>>()));
+        // One breaker for the web process's pooled data source; the worker, migrate and doctor keep failing on their own.
+        services.AddSingleton(provider => provider.GetRequiredService<FlyProcess>().Command == FlyCommand.Web && settings.Breaker.Enabled
+            ? new DatabaseBreaker(provider.GetRequiredService<NpgsqlDataSource>(), FlyDataSources.PooledName, settings.Breaker, TimeProvider.System, provider.GetRequiredService<ILogger<DatabaseBreaker>>())
+            : DatabaseBreaker.Off);
+        services.AddSingleton(provider => new TransientRetry(settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>(), provider.GetRequiredService<ILogger<TransientRetry>>()));
         services.AddSingleton(new FlyContextType(typeof(TContext), (provider, configure) =>
         {
             var options = new DbContextOptionsBuilder<TContext>();
@@ -67,14 +72,14 @@ public static class FlyPostgresExtensions
         // Pooled where EF Core can pool the context: reused across requests, less allocation per request.
         ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
-            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount))));
+            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>()))));
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddHostedService<PooledConnectionWarmUp>();
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWebMachine, "FlyMpg__Pooled__MaxPoolSize", c => c.Pooled()));
         services.AddSingleton(new PoolInBudget("migrate", BudgetScope.Once, "FlyMpg__Migrate__MaxPoolSize", c => c.Migrate()));
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWorkerMachine, "FlyMpg__Worker__MaxPoolSize", c => c.Worker()));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "database", provider => new DatabaseReadinessCheck(provider.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag], DatabaseReadinessCheck.Timeout));
+            "database", provider => new DatabaseReadinessCheck(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<DatabaseBreaker>()), HealthStatus.Unhealthy, [ReadyTag], DatabaseReadinessCheck.Timeout));
         return services;
     }
 
@@ -95,7 +100,8 @@ public static class FlyPostgresExtensions
 
         ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
-            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount))));
+            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(
+                dependencies, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>()))));
         services.AddSingleton<IFlyMigrateStep>(provider => new Commands.ContextMigrateStep<TContext>(provider));
         return services;
     }

@@ -19,9 +19,15 @@ public sealed class FlyPostgresSettings
     /// <summary>Short direct connections (<c>DIRECT_DATABASE_URL</c>): doctor, the EF tools, and the data source keyed <see cref="FlyPostgres.DirectDataSourceKey"/>.</summary>
     public DirectConnectionSettings Direct { get; set; } = new() { MaxPoolSize = 2, CommandTimeout = 15 };
 
-    /// <summary><c>migrate</c>'s direct connection: one long statement may use all of a release_command's 5 minutes.</summary>
-    public DirectConnectionSettings Migrate { get; set; } = new() { MaxPoolSize = 2, CommandTimeout = 300 };
+    /// <summary>
+    /// <c>migrate</c>'s direct connection, with a command timeout above its statement timeout, and how it waits for locks
+    /// while the release that is serving keeps serving (<see cref="MigrateSettings"/>).
+    /// </summary>
+    public MigrateSettings Migrate { get; set; } = new() { MaxPoolSize = 2, CommandTimeout = 300 };
 
     /// <summary>The worker process's direct connection: every busy job holds one.</summary>
     public DirectConnectionSettings Worker { get; set; } = new() { MaxPoolSize = 6, CommandTimeout = 15 };
+
+    /// <summary>The web process's breaker: 503 at once while the database is known to be down, one request at a time probing it.</summary>
+    public BreakerSettings Breaker { get; set; } = new();
 }

@@ -8,10 +8,13 @@ namespace FlyMpg.Tests;
 /// <summary>A request the database could not serve is answered 503, and counted by its reason on the FlyMpg meter.</summary>
 public class DatabaseUnavailableHandlerTests
 {
-    private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception failure)
+    private static Task<(bool Handled, HttpContext Context)> HandleAsync(Exception failure) =>
+        HandleAsync(failure, NullLogger<DatabaseUnavailableHandler>.Instance);
+
+    private static async Task<(bool Handled, HttpContext Context)> HandleAsync(Exception failure, ILogger<DatabaseUnavailableHandler> logger)
     {
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
-        var handler = new DatabaseUnavailableHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<DatabaseUnavailableHandler>.Instance);
+        var handler = new DatabaseUnavailableHandler(services.GetRequiredService<IProblemDetailsService>(), DatabaseBreaker.Off, logger);
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
         return (await handler.TryHandleAsync(context, failure, CancellationToken.None), context);
@@ -28,6 +31,21 @@ public class DatabaseUnavailableHandlerTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         var counted = Assert.Single(responses.Measurements, m => Equals(m.Tags["flympg.reason"], "saturated"));
         Assert.Equal(1, counted.Value);
+    }
+
+    [Fact]
+    public async Task While_the_database_is_known_to_be_down_the_503_says_when_it_is_probed_next_and_is_not_logged_per_request()
+    {
+        using var responses = new MetricRecorder(FlyPostgres.MeterName, "flympg.unavailable_responses");
+        var log = new LogRecorder<DatabaseUnavailableHandler>();
+
+        var (handled, context) = await HandleAsync(new DatabaseUnavailableException("web", TimeSpan.FromMilliseconds(300), "08P01: database removed"), log);
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+        Assert.Equal(1, Assert.Single(responses.Measurements, m => Equals(m.Tags["flympg.reason"], "breaker_open")).Value);
+        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Information);
     }
 
     [Fact]

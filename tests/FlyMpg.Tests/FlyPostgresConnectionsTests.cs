@@ -64,6 +64,13 @@ public class FlyPostgresConnectionsTests
     [InlineData("FlyMpg:Pooled:MaxPoolSize", "0", "FlyMpg:Pooled:MaxPoolSize is 0; it must be a whole number from 1 to 1000. Set it in appsettings.json or as the environment variable FlyMpg__Pooled__MaxPoolSize.")]
     [InlineData("FlyMpg:Worker:MaxPoolSize", "5000", "FlyMpg:Worker:MaxPoolSize is 5000; it must be a whole number from 1 to 1000.")]
     [InlineData("FlyMpg:MaxRetryCount", "-1", "FlyMpg:MaxRetryCount is -1; it must be a whole number from 0 to 10.")]
+    [InlineData("FlyMpg:Breaker:FailureThreshold", "0", "FlyMpg:Breaker:FailureThreshold is 0; it must be a whole number from 1 to 100.")]
+    [InlineData("FlyMpg:Breaker:SamplingMilliseconds", "0", "FlyMpg:Breaker:SamplingMilliseconds is 0; it must be a whole number from 1 to 60000.")]
+    [InlineData("FlyMpg:Breaker:BreakMilliseconds", "600000", "FlyMpg:Breaker:BreakMilliseconds is 600000; it must be a whole number from 1 to 60000.")]
+    [InlineData("FlyMpg:Migrate:LockTimeoutMilliseconds", "-1", "FlyMpg:Migrate:LockTimeoutMilliseconds is -1; it must be a whole number from 0 to 60000.")]
+    [InlineData("FlyMpg:Migrate:LockTimeoutMilliseconds", "60001", "FlyMpg:Migrate:LockTimeoutMilliseconds is 60001; it must be a whole number from 0 to 60000.")]
+    [InlineData("FlyMpg:Migrate:LockRetrySeconds", "3601", "FlyMpg:Migrate:LockRetrySeconds is 3601; it must be a whole number from 0 to 3600.")]
+    [InlineData("FlyMpg:Migrate:StatementTimeoutSeconds", "-1", "FlyMpg:Migrate:StatementTimeoutSeconds is -1; it must be a whole number from 0 to 86400.")]
     public void A_setting_out_of_range_is_refused_naming_the_key_and_the_rule(string key, string value, string message)
     {
         var error = Assert.Throws<DatabaseConfigurationException>(() => Connections((key, value)));
@@ -99,5 +106,28 @@ public class FlyPostgresConnectionsTests
         Assert.Equal(2, direct.MaxPoolSize);
         Assert.Equal(300, direct.CommandTimeout);
         Assert.Equal("testhost:migrate", direct.ApplicationName);
+    }
+
+    // migrate runs as fly.toml's release_command while the previous release serves: a short lock wait, tried again within
+    // a budget inside the release command's 5 minutes, and a statement timeout below them that the client's outlasts.
+    [Fact]
+    public void Migrate_waits_a_quarter_second_for_a_lock_tries_again_for_two_minutes_and_lets_a_statement_run_four()
+    {
+        var migrate = Connections().Settings.Migrate;
+
+        Assert.Equal((250, 120, 240), (migrate.LockTimeoutMilliseconds, migrate.LockRetrySeconds, migrate.StatementTimeoutSeconds));
+        Assert.True(migrate.CommandTimeout > migrate.StatementTimeoutSeconds, "Npgsql's own timeout must come after Postgres' statement_timeout");
+    }
+
+    [Fact]
+    public void Migrate_s_lock_and_statement_timeouts_are_read_from_the_Migrate_section_and_0_turns_one_off()
+    {
+        var migrate = Connections(
+            ("FlyMpg:Migrate:LockTimeoutMilliseconds", "0"),
+            ("FlyMpg:Migrate:LockRetrySeconds", "30"),
+            ("FlyMpg:Migrate:StatementTimeoutSeconds", "900"),
+            ("FlyMpg:Migrate:MaxPoolSize", "3")).Settings.Migrate;
+
+        Assert.Equal((0, 30, 900, 3), (migrate.LockTimeoutMilliseconds, migrate.LockRetrySeconds, migrate.StatementTimeoutSeconds, migrate.MaxPoolSize));
     }
 }

@@ -131,6 +131,58 @@ public class TransientRetryTests
         Assert.Equal(1, retries.Measurements.Where(m => Equals(m.Tags["flympg.retry.by"], "write")).Sum(m => m.Value));
     }
 
+    [Fact]
+    public async Task While_the_database_is_known_to_be_down_nothing_is_tried_and_the_refusal_is_thrown()
+    {
+        using var breaker = OpenBreaker();
+        var attempts = 0;
+
+        var refused = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => new TransientRetry(3, breaker, log).ReadAsync(() => Task.FromResult(++attempts)));
+
+        Assert.Equal(0, attempts);
+        Assert.Empty(log.Entries);
+        Assert.True(refused.RetryAfter > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task An_outage_error_that_opens_the_breaker_is_thrown_at_once_instead_of_retried()
+    {
+        using var breaker = TestBreakers.Create("retry-spec", new BreakerSettings { FailureThreshold = 2 });
+        var attempts = 0;
+
+        var thrown = await Assert.ThrowsAsync<PostgresException>(() => new TransientRetry(3, breaker, log).ReadAsync<string>(() =>
+        {
+            attempts++;
+            throw PgBouncerError("server login has been failing, try again later (server_login_retry)");
+        }));
+
+        // The first failure is retried at once; the second opens the breaker, and waiting 1 s for a third would only be refused.
+        Assert.Equal(2, attempts);
+        Assert.Equal(BreakerState.Open, breaker.State);
+        Assert.Contains("server_login_retry", thrown.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_dropped_connection_is_retried_as_before_and_leaves_the_breaker_closed()
+    {
+        using var breaker = TestBreakers.Create("retry-spec", new BreakerSettings());
+        var attempts = 0;
+
+        var result = await new TransientRetry(3, breaker, log).ReadAsync(() =>
+            ++attempts == 1 ? throw new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown) : Task.FromResult("row"));
+
+        Assert.Equal("row", result);
+        Assert.Equal(BreakerState.Closed, breaker.State);
+    }
+
+    private static DatabaseBreaker OpenBreaker()
+    {
+        var breaker = TestBreakers.Create("retry-spec", new BreakerSettings { FailureThreshold = 1 });
+        breaker.Failed(breaker.Enter(), PgBouncerError("database removed"));
+        Assert.Equal(BreakerState.Open, breaker.State);
+        return breaker;
+    }
+
     private sealed class WarningLog : ILogger<TransientRetry>
     {
         public List<(string Message, Exception? Exception)> Entries { get; } = [];

@@ -5,9 +5,11 @@ namespace FlyMpg.Commands;
 
 /// <summary>
 /// <c>dotnet App.dll migrate</c>: applies pending migrations over DIRECT_DATABASE_URL and exits; fly.toml's
-/// release_command runs it once per deploy, and a non-zero exit stops the deploy. It needs the direct connection:
-/// migrations may run statements outside a transaction (CREATE INDEX CONCURRENTLY), set session settings
-/// (lock_timeout) or run longer than a pooler allows, and concurrent runs are serialized on a session lock.
+/// release_command runs it once per deploy while the previous release keeps serving, and a non-zero exit stops the deploy.
+/// It needs the direct connection: migrations may run statements outside a transaction (CREATE INDEX CONCURRENTLY), set
+/// session settings (lock_timeout) or run longer than a pooler allows, and concurrent runs are serialized on a session lock.
+/// Its statements wait for a lock only briefly and are tried again (<see cref="LockRetry"/>): a DDL statement waiting
+/// for its lock would make every query of the serving release on that table wait behind it.
 /// </summary>
 internal static class MigrateCommand
 {
@@ -18,13 +20,17 @@ internal static class MigrateCommand
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("migrate");
         var connections = services.GetRequiredService<FlyPostgresConnections>();
+        var settings = connections.Settings.Migrate;
         var direct = connections.Migrate();
         RefuseThePooledUrl(connections, direct);
 
-        // The process's migrate pool (FlyDataSources.MigrateName), so its traces say which connection ran the migrations, and
-        // the service's own steps (OnFlyMigrate) resolve their contexts on it too, within Migrate:MaxPoolSize connections.
+        // The process's migrate pool (FlyDataSources.MigrateName), so its traces say which connection ran the migrations. Its
+        // connections: the migrations' session, the one that watches what that session waits for, and the contexts of the
+        // service's own steps (OnFlyMigrate), which run after the migrations, within Migrate:MaxPoolSize.
         var dataSource = services.GetRequiredService<FlyDataSources>().ForThisProcess;
-        await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options.UseNpgsql(dataSource));
+        await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options
+            .UseNpgsql(dataSource)
+            .AddInterceptors(new ConcurrentStatementInterceptor(settings.LockTimeoutMilliseconds)));
         if (CompiledModelCheck.FindDifference(db) is { } stale)
         {
             logger.LogError(
@@ -39,8 +45,12 @@ internal static class MigrateCommand
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             await RefuseAPoolerAsync(connection);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+            await MigrationSession.SetTimeoutsAsync(connection, settings, CancellationToken.None);
+            var retry = new LockRetry(dataSource, connection.ProcessID, settings, logger);
 
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            await InvalidIndexes.RepairAsync(
+                connection, InvalidIndexes.BuiltConcurrentlyBy(db, pending), settings.LockTimeoutMilliseconds, nameTheOthers: true, logger, CancellationToken.None);
             if (pending.Count == 0)
             {
                 logger.LogInformation("Database is up to date; no migration to apply.");
@@ -48,13 +58,16 @@ internal static class MigrateCommand
             else
             {
                 logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-                await db.Database.MigrateAsync();
+                await retry.RunAsync(
+                    () => db.Database.MigrateAsync(),
+                    async () => (await db.Database.GetPendingMigrationsAsync()).FirstOrDefault() ?? "The last migration",
+                    CancellationToken.None);
                 logger.LogInformation("Applied {Count} migration(s).", pending.Count);
             }
 
             foreach (var step in services.GetServices<IFlyMigrateStep>())
             {
-                await step.RunAsync(connection, logger, CancellationToken.None);
+                await retry.RunAsync(() => step.RunAsync(connection, logger, CancellationToken.None), () => Task.FromResult(step.Name), CancellationToken.None);
             }
 
             var ownSteps = services.GetRequiredService<FlyMigrateSteps>().All();
@@ -66,9 +79,21 @@ internal static class MigrateCommand
 
             return 0;
         }
+        catch (MigrationBlockedException blocked)
+        {
+            LogBlocked(logger, blocked, settings);
+            return 1;
+        }
         catch (InvalidOperationException e) when (e.Message.Contains("PendingModelChangesWarning", StringComparison.Ordinal))
         {
             logger.LogError("The model has changes that no migration contains. Run `dotnet ef migrations add <Name>`, commit it and deploy again.");
+            return 1;
+        }
+        catch (StatementTimeoutException timedOut)
+        {
+            logger.LogError(
+                "Could not migrate: a statement of {What} ran longer than {Seconds} s and Postgres cancelled it (statement_timeout, FlyMpg__Migrate__StatementTimeoutSeconds), so it is not applied (an index build CONCURRENTLY leaves an INVALID index, which the next migrate drops and builds again). Make the statement shorter (batch a backfill), or raise the setting together with fly.toml's release_command_timeout.",
+                timedOut.What, settings.StatementTimeoutSeconds);
             return 1;
         }
         catch (Exception e) when (DatabaseError(e) is { } error)
@@ -76,6 +101,25 @@ internal static class MigrateCommand
             logger.LogError("Could not migrate over {Variable}: {Reason}", FlyPostgres.DirectVariable, error.Message);
             return 1;
         }
+    }
+
+    // One line a person can act on: what waited, behind whom, how to end it; the serving release was held up one lock timeout at a time.
+    private static void LogBlocked(ILogger logger, MigrationBlockedException blocked, MigrateSettings settings)
+    {
+        var wait = blocked.Wait;
+        var holder = wait?.Blockers.FirstOrDefault(b => !b.WaitsItself) ?? wait?.Blockers.FirstOrDefault();
+        logger.LogError(
+            "Could not migrate: {What} could not get {Lock} in {Tries} tries over {Seconds:F0} s (lock_timeout {LockTimeout} ms each, FlyMpg__Migrate__LockRetrySeconds={Budget}); each try was rolled back, so it is not applied. It waits behind {Blockers}. {Ending} Then deploy again; the release that is serving keeps serving.",
+            blocked.What,
+            wait?.Lock ?? "its lock",
+            blocked.Tries,
+            blocked.Waited.TotalSeconds,
+            settings.LockTimeoutMilliseconds,
+            settings.LockRetrySeconds,
+            wait?.Behind ?? "a session that ended before it could be seen",
+            holder is null
+                ? "Look for long transactions in pg_stat_activity."
+                : $"End that transaction, or let it finish (SELECT pg_terminate_backend({holder.Pid}) ends it).");
     }
 
     // EF's execution strategy wraps a failed connection attempt in an InvalidOperationException.

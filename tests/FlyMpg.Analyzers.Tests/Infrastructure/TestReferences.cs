@@ -16,7 +16,7 @@ internal static class TestReferences
 
     public static ImmutableArray<MetadataReference> Runtime { get; } = LoadRuntime();
 
-    /// <summary>An assembly named FlyMpg with the entry points of FlyMpg and FlyMpg.Hangfire the analyzers and code fixes name, with their real signatures.</summary>
+    /// <summary>An assembly named FlyMpg with the entry points (and the ContractStep attribute) of FlyMpg and FlyMpg.Hangfire the analyzers and code fixes name, with their real signatures.</summary>
     public static MetadataReference FlyMpgLibrary { get; } = CompileFlyMpgStandIn();
 
     private static ImmutableArray<MetadataReference> LoadRuntime()
@@ -50,6 +50,14 @@ internal static class TestReferences
                     public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddFlyDbContext<TContext>(this Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services;
 
                     public static Microsoft.AspNetCore.Routing.IEndpointRouteBuilder MapFlyHealthChecks(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints) => endpoints;
+                }
+
+                [System.AttributeUsage(System.AttributeTargets.Class)]
+                public sealed class ContractStepAttribute : System.Attribute
+                {
+                    public ContractStepAttribute(params string[] dropped) => Dropped = dropped;
+
+                    public System.Collections.Generic.IReadOnlyList<string> Dropped { get; }
                 }
 
                 public static class FlyCommandLine

@@ -31,8 +31,8 @@ public class LibraryUpdateTests
         Assert.Contains(current, source);
         File.WriteAllText(settingsFile, source.Replace(current, "Migrate { get; set; } = new() { MaxPoolSize = 3,", StringComparison.Ordinal));
         var feed = Path.Combine(work, "feed");
-        (await DotNet.Command("pack", Path.Combine(library, "src", "FlyMpg", "FlyMpg.csproj"), "-c", "Release", "-o", feed, $"-p:Version={LaterVersion}", "-nologo")
-            .InDirectory(library).WithTimeout(TimeSpan.FromMinutes(5)).RunAsync()).EnsureSuccess();
+        (await package.Sandbox.DotNet(library, "pack", Path.Combine(library, "src", "FlyMpg", "FlyMpg.csproj"), "-c", "Release", "-o", feed, $"-p:Version={LaterVersion}", "-nologo")
+            .WithTimeout(TimeSpan.FromMinutes(5)).RunAsync()).EnsureSuccess();
         // The service's other FlyMpg packages, unchanged: they take the later FlyMpg as their dependency.
         foreach (var unchanged in new[] { "FlyMpg.Telemetry", "FlyMpg.Hangfire" })
         {
@@ -40,8 +40,11 @@ public class LibraryUpdateTests
         }
 
         var before = await DoctorBudgetAsync(package, service.Directory, "current", package.Sandbox.NuGetConfigPath);
+        // NuGet takes a package from a packages folder without asking any source when the folder holds the csproj's exact
+        // version, as the run's folder does after the first restore: the later restore gets a packages folder of its own
+        // (the run's fallback folder, every package but FlyMpg's, still applies, so nothing else is downloaded again).
         var after = await DoctorBudgetAsync(package, service.Directory, "later", WriteConfigWithout(package.Sandbox, feed, Path.Combine(work, "nuget.later.config")),
-            $"--packages={Path.Combine(work, "packages")}", $"-p:RestoreAdditionalProjectFallbackFolders={GlobalPackagesWithoutFlyMpg(Path.Combine(work, "global-without-flympg"))}");
+            $"--packages={Path.Combine(work, "packages")}");
 
         Assert.Contains("database connections: migrate 2 = 2 of 40", before);
         Assert.Contains("database connections: migrate 3 = 3 of 40", after);
@@ -71,23 +74,8 @@ public class LibraryUpdateTests
     private static string WriteConfigWithout(Sandbox sandbox, string laterFeed, string path)
     {
         var sources = sandbox.PackageSources.Where(s => s.Value != Path.GetFullPath(LocalFeed.Directory)).Prepend(new PackageSource("flympg-later", laterFeed, null));
-        File.WriteAllText(path, Sandbox.RenderNuGetConfig(sources));
+        File.WriteAllText(path, Sandbox.RenderNuGetConfig(sources, LocalFeed.PackagesFolder, LocalFeed.FallbackFolder));
         return path;
-    }
-
-    // NuGet takes a package from the global packages folder without asking any source when the folder holds the
-    // csproj's exact version, as it does after the first restore. The later restore gets a packages folder of its
-    // own, falling back to links to every other package of the global one, so nothing is downloaded again.
-    private static string GlobalPackagesWithoutFlyMpg(string links)
-    {
-        var global = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        Directory.CreateDirectory(links);
-        foreach (var package in Directory.EnumerateDirectories(global).Where(d => !Path.GetFileName(d).StartsWith("flympg", StringComparison.Ordinal)))
-        {
-            Directory.CreateSymbolicLink(Path.Combine(links, Path.GetFileName(package)), package);
-        }
-
-        return links;
     }
 
     private static void CopyLibrarySources(string destination)
@@ -97,6 +85,14 @@ public class LibraryUpdateTests
         {
             Directory.CreateDirectory(destination);
             File.Copy(Path.Combine(TestPaths.RepoRoot, file), Path.Combine(destination, file));
+        }
+
+        // The analyzers embed the conventions FLYMPG040-044 check from these template files.
+        foreach (var file in new[] { "fly.toml", "Dockerfile", ".dockerignore", "local/pgbouncer-mpg.ini" })
+        {
+            var target = Path.Combine(destination, "templates", "flympg-web", file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(TestPaths.TemplatesRoot, "flympg-web", file), target);
         }
 
         // FlyMpg and the analyzers it packs.

@@ -88,7 +88,7 @@ public class TemplateInstallTests
         var readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
 
         Assert.Contains($"dotnet new install {PackageId}@", readme);
-        Assert.Contains("--add-source \"$PWD/artifacts/packages\" --force", readme);
+        Assert.Contains("--add-source \"$HOME/flympg/packages\" --force", readme);
         Assert.Contains($"dotnet new uninstall {PackageId}", readme);
         Assert.DoesNotContain("dotnet new install artifacts/", readme);
     }

@@ -298,8 +298,10 @@ public sealed partial class DoctorTests(MpgStandIn mpg, ITestOutputHelper output
         nothingServed.Expect(PoolsInUse, "skip", "nothing serves metrics on port");
         besideTheService.AssertExitCode(0);
         besideTheService.AssertAllPassBut();
-        // The template's pool size, as the running process's Npgsql reports it; nothing waits on an idle service.
+        // The template's pool size, as the running process's Npgsql reports it; nothing waits on an idle service, and
+        // its breaker is closed.
         besideTheService.Expect(PoolsInUse, "pass", "web 0 used of 8, 0 waiting; since the process started: 0 retried");
+        besideTheService.Expect(PoolsInUse, "pass", "; breaker web closed, opened 0 times");
     }
 
     private async Task<FreshDatabase> MigratedDatabaseAsync(GeneratedApp app, string name)

@@ -11,6 +11,9 @@ namespace FlyMpg.Templates.Tests.EndToEnd;
 /// Faults are normal on a managed database: restarts, failover, pooler restarts, deploys. The generated service, under
 /// concurrent writes through its own PgBouncer (transaction mode, MPG's policy), loses no acknowledged write, applies
 /// none twice, answers an outage with 503 (never a 500, never a hang) and serves again as soon as the pooler does.
+/// Once requests have failed with outage errors, the next ones get their 503 at once (FlyMpg's breaker) instead of
+/// waiting in PgBouncer while it retries its login to Postgres (<c>server_login_retry</c>, 15 s); where there is no
+/// outage, the breaker never opens.
 /// </summary>
 [Collection("mpg")]
 public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
@@ -25,55 +28,130 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
     // Postgres compete (1.1 s seen once after a crash).
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(2);
 
+    // After an outage the breaker lets a probe through every 0.5 s (FlyMpg:Breaker:BreakMilliseconds): the first write
+    // comes within that and one request of the pooler serving again.
+    private static readonly TimeSpan OutageRecoveryBound = TimeSpan.FromSeconds(1);
+
+    // A request that arrives once the database is known to be down is answered within this; only probes may take longer.
+    private static readonly TimeSpan FailFastBound = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan BreakDuration = TimeSpan.FromMilliseconds(500);
+
     // The service of the running scenario, for faults that act on it.
     private RunningService? _service;
 
     [Fact]
-    public Task PgBouncer_KILL_then_RESUME_cuts_statements_off_mid_INSERT() =>
-        RunScenarioAsync("kill", async (pooler, database) =>
+    public async Task PgBouncer_KILL_then_RESUME_cuts_statements_off_mid_INSERT_and_later_requests_get_their_503_at_once() =>
+        AssertOutageAnsweredAtOnce(await RunScenarioAsync("kill", OutageRecoveryBound, async (pooler, database) =>
         {
             await PgBouncerAdmin.QueryAsync(pooler, $"KILL {database}");
             await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database}");
-        });
+        }));
 
     [Fact]
-    public Task PgBouncer_PAUSE_then_RESUME_holds_requests_and_lets_them_through() =>
-        RunScenarioAsync("pause", async (pooler, database) =>
+    public async Task PgBouncer_PAUSE_shorter_than_the_Command_Timeout_holds_requests_and_lets_them_through() =>
+        AssertBreakerNeverOpened(await RunScenarioAsync("pause", RecoveryBound, async (pooler, database) =>
         {
             await PgBouncerAdmin.QueryAsync(pooler, $"PAUSE {database}");
             await Task.Delay(TimeSpan.FromSeconds(2));
             await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database}");
-        });
+        }));
 
     [Fact]
-    public Task PgBouncer_RECONNECT_replaces_server_connections_under_load() =>
-        RunScenarioAsync("reconnect", (pooler, database) => PgBouncerAdmin.QueryAsync(pooler, $"RECONNECT {database}"));
+    public async Task PgBouncer_RECONNECT_replaces_server_connections_under_load() =>
+        AssertBreakerNeverOpened(await RunScenarioAsync("reconnect", RecoveryBound, (pooler, database) => PgBouncerAdmin.QueryAsync(pooler, $"RECONNECT {database}")));
 
     [Fact]
-    public Task PgBouncer_restarting_on_the_same_port_breaks_every_client_connection() =>
-        RunScenarioAsync("pooler_restart", (pooler, _) => mpg.FaultAsync("pooler-restart", pooler));
+    public async Task PgBouncer_restarting_on_the_same_port_breaks_every_client_connection() =>
+        AssertOutageAnsweredAtOnce(await RunScenarioAsync("pooler_restart", OutageRecoveryBound, (pooler, _) => mpg.FaultAsync("pooler-restart", pooler)));
 
     [Fact]
-    public Task Postgres_fast_restart_terminates_every_session() =>
-        RunScenarioAsync("pg_restart", async (_, _) =>
-        {
-            await mpg.FaultAsync("postgres-stop-fast");
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            await mpg.FaultAsync("postgres-start");
-        });
+    public async Task Postgres_fast_restart_terminates_every_session_and_later_requests_get_their_503_at_once() =>
+        AssertOutageAnsweredAtOnce(await RunScenarioAsync("pg_restart", OutageRecoveryBound, RestartPostgresAsync));
 
     [Fact]
-    public Task Postgres_crash_and_start_recovers_with_nothing_lost() =>
-        RunScenarioAsync("pg_crash", async (_, _) =>
+    public async Task Without_the_breaker_requests_wait_in_PgBouncer_for_seconds_during_a_Postgres_restart()
+    {
+        // The failure the breaker prevents, under the same fault and load: FlyMpg__Breaker__Enabled=false.
+        var run = await RunScenarioAsync("pg_restart_no_breaker", RecoveryBound, RestartPostgresAsync, [], new() { ["FlyMpg__Breaker__Enabled"] = "false" });
+
+        var during = run.SentDuringOutage(run.FaultAt);
+        var latencies = new Latencies(during.Select(a => a.Latency));
+        var unavailable = new Latencies(during.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).Select(a => a.Latency));
+        output.WriteLine($"{run.Name}: requests sent during the outage: {latencies}; their 503s: {unavailable}");
+        Assert.Null(run.BreakerState);
+        Assert.True(latencies.P99 >= TimeSpan.FromSeconds(2), $"Without the breaker the outage was answered fast: {latencies}{Environment.NewLine}{run.ServiceOutput}");
+    }
+
+    [Fact]
+    public async Task Postgres_crash_and_start_recovers_with_nothing_lost_and_later_requests_get_their_503_at_once() =>
+        AssertOutageAnsweredAtOnce(await RunScenarioAsync("pg_crash", OutageRecoveryBound, async (_, _) =>
         {
             await mpg.FaultAsync("postgres-crash");
             await Task.Delay(TimeSpan.FromSeconds(1));
             await mpg.FaultAsync("postgres-start");
-        });
+        }));
 
     [Fact]
-    public Task Short_server_lifetime_and_idle_timeout_recycle_server_connections_under_load() =>
-        RunScenarioAsync("recycle", (_, _) => Task.Delay(TimeSpan.FromSeconds(4)), "server_lifetime = 1", "server_idle_timeout = 1");
+    public async Task Short_server_lifetime_and_idle_timeout_recycle_server_connections_under_load() =>
+        AssertBreakerNeverOpened(await RunScenarioAsync("recycle", RecoveryBound, (_, _) => Task.Delay(TimeSpan.FromSeconds(4)), "server_lifetime = 1", "server_idle_timeout = 1"));
+
+    [Fact]
+    public async Task One_dropped_server_connection_is_one_error_and_does_not_open_the_breaker()
+    {
+        var database = await mpg.CreateFreshDatabaseAsync("fault_one_dropped");
+        var pooler = await mpg.AddPoolerAsync(mpg.DefaultPolicyIni);
+        await using var service = await StartServiceAsync(pooler, database);
+        var load = new WriteLoad(service.Http, Clients);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(RequestTimeout, stop.Token);
+        await using var superuser = mpg.CreateSuperuserDataSource(database.Name);
+        var (tries, terminated) = (0, 0);
+        double errors;
+        try
+        {
+            await Task.Delay(BeforeFault);
+            // pg_terminate_backend of one server connection that is running a statement: the request on it fails (57P01,
+            // or PgBouncer's "server conn crashed?"). One that finished just before is dropped silently: try another,
+            // each after more than the breaker's sampling window, so two errors never add up.
+            do
+            {
+                tries++;
+                // A statement runs for about a millisecond: ask until one is caught running.
+                await using var terminate = superuser.CreateCommand(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() LIMIT 1");
+                for (var asked = 0; asked < 1000; asked++)
+                {
+                    if (await terminate.ExecuteScalarAsync() is true)
+                    {
+                        terminated++;
+                        break;
+                    }
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(1200));
+                errors = OutageErrorsMet(await service.ScrapeAsync());
+            }
+            while (errors == 0 && tries < 20);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+
+        var outcome = await load.CheckAsync(() => mpg.CountRowsByTitleAsync(database, "todos"));
+        var scrape = await service.ScrapeAsync();
+        var summary = $"one dropped connection: {terminated} server connection(s) terminated one at a time in {tries} tries, {errors} outage error(s) met; {outcome}";
+        output.WriteLine(summary);
+        output.WriteLine(scrape.Excerpt("flympg_"));
+        var context = $"{summary}{Environment.NewLine}{scrape.Excerpt("flympg_")}{Environment.NewLine}{service.Output}";
+        Assert.True(errors >= 1, $"No terminated connection was running a statement: {context}");
+        Assert.True(scrape.Series("flympg_breaker_transitions_total", ("flympg_breaker_state", "open")).Sum(s => s.Value) == 0, $"The breaker opened: {context}");
+        Assert.Equal(0, scrape.Value("flympg_breaker_state", ("db_client_connection_pool_name", "web")));
+        Assert.True(outcome.Lost == 0 && outcome.Duplicates == 0 && outcome.ServerErrors == 0 && outcome.OtherFailures.Count == 0, context);
+        Assert.True(outcome.Unavailable <= terminated, $"More 503s than connections dropped: {context}");
+    }
 
     [Fact]
     public async Task SIGTERM_under_load_finishes_the_requests_it_accepted_and_exits_0_within_kill_timeout()
@@ -113,8 +191,8 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     [Fact]
-    public Task A_service_stalled_beyond_client_idle_timeout_goes_on_with_the_connections_the_pooler_closed() =>
-        RunScenarioAsync("stall", async (_, _) =>
+    public async Task A_service_stalled_beyond_client_idle_timeout_goes_on_with_the_connections_the_pooler_closed() =>
+        AssertBreakerNeverOpened(await RunScenarioAsync("stall", RecoveryBound, async (_, _) =>
         {
             Signals.Stop(_service!.Process.ProcessId);
             try
@@ -125,7 +203,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             {
                 Signals.Continue(_service.Process.ProcessId);
             }
-        }, "client_idle_timeout = 2");
+        }, "client_idle_timeout = 2"));
 
     [Fact]
     public async Task Postgres_down_when_the_service_starts_is_503_until_it_is_up_then_writes_succeed()
@@ -261,20 +339,31 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
 
     // ---- the scenario runner ----------------------------------------------------------------------------------
 
+    private async Task RestartPostgresAsync(PgBouncerPooler pooler, string database)
+    {
+        await mpg.FaultAsync("postgres-stop-fast");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await mpg.FaultAsync("postgres-start");
+    }
+
+    private Task<FaultRun> RunScenarioAsync(string name, TimeSpan recoveryBound, Func<PgBouncerPooler, string, Task> fault, params string[] policyOverrides) =>
+        RunScenarioAsync(name, recoveryBound, fault, policyOverrides, []);
+
     // The service on a pooler of its own (MPG's policy, plus any overrides) under WriteLoad; the fault, then the table.
-    private async Task RunScenarioAsync(string name, Func<PgBouncerPooler, string, Task> fault, params string[] policyOverrides)
+    private async Task<FaultRun> RunScenarioAsync(
+        string name, TimeSpan recoveryBound, Func<PgBouncerPooler, string, Task> fault, string[] policyOverrides, Dictionary<string, string> environment)
     {
         var database = await mpg.CreateFreshDatabaseAsync($"fault_{name}");
         var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile(policyOverrides));
-        await using var service = _service = await StartServiceAsync(pooler, database);
+        await using var service = _service = await StartServiceAsync(pooler, database, environment);
         var load = new WriteLoad(service.Http, Clients);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(RequestTimeout, stop.Token);
-        TimeSpan servedAgain;
+        TimeSpan faultAt, servedAgain;
         try
         {
             await Task.Delay(BeforeFault);
-            var faultAt = load.Now;
+            faultAt = load.Now;
             await fault(pooler, database.Name);
             await mpg.WaitUntilServedAsync(pooler, database);
             servedAgain = load.Now;
@@ -297,7 +386,7 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.True(outcome.Lost == 0, $"Acknowledged writes were lost: {context}");
         Assert.True(outcome.Duplicates == 0, $"Writes were applied twice: {context}");
         Assert.True(outcome.ServerErrors == 0 && outcome.OtherFailures.Count == 0, $"The outage was answered with something other than 503: {context}");
-        Assert.True(recovery is { } first && first < RecoveryBound, $"The service did not write again within {RecoveryBound.TotalSeconds} s of the pooler serving: {context}");
+        Assert.True(recovery is { } first && first < recoveryBound, $"The service did not write again within {recoveryBound.TotalSeconds} s of the pooler serving: {context}");
         Assert.DoesNotContain(mpg.Password, service.Output);
 
         // What the README's "requests answered 503" panel shows: every 503 the clients got, counted once.
@@ -309,16 +398,73 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
             scrape => $"{scrape.Excerpt("flympg_")}{Environment.NewLine}{context}",
             TimeSpan.FromMilliseconds(100));
         output.WriteLine(counted.Excerpt("flympg_"));
+        return new FaultRun(name, load, outcome, faultAt, servedAgain, counted, service.Output);
     }
+
+    // Once an outage error has reached a client (its 503), every request sent after it until the pooler serves again
+    // is answered within FailFastBound, but for the probes: at most as many slow answers as the service counts probes,
+    // and no more probes than one per break. When PgBouncer held every request from the fault on and no outage error
+    // reached the service, there is nothing to act on: said, and only the invariants above hold.
+    private void AssertOutageAnsweredAtOnce(FaultRun run)
+    {
+        var context = $"{run.Scrape.Excerpt("flympg_")}{Environment.NewLine}{run.ServiceOutput}";
+        Assert.True(run.BreakerState == 0, $"The breaker is not closed after the outage: {context}");
+        var firstOutage = run.Load.Answers
+            .Where(a => a.Status == HttpStatusCode.ServiceUnavailable && a.Answered < run.ServedAgain)
+            .Select(a => (TimeSpan?)a.Answered)
+            .Min();
+        var whole = new Latencies(run.SentDuringOutage(run.FaultAt).Select(a => a.Latency));
+        if (firstOutage is not { } from)
+        {
+            output.WriteLine($"{run.Name}: no outage error reached a client before the pooler served again: PgBouncer held every request ({whole}).");
+            return;
+        }
+
+        var after = run.SentDuringOutage(from);
+        var latencies = new Latencies(after.Select(a => a.Latency));
+        var unavailable = new Latencies(after.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).Select(a => a.Latency));
+        var slow = after.Where(a => a.Latency >= FailFastBound).ToList();
+        var (opened, probes, closed) = (run.BreakerTransitions("open"), run.BreakerTransitions("half_open"), run.BreakerTransitions("closed"));
+        var mostProbes = Math.Ceiling((run.Load.Now - from) / BreakDuration) + 1;
+        var (downLines, backLines, warnings) = (Count(run.ServiceOutput, "data source is down:"), Count(run.ServiceOutput, "data source serves again:"), Count(run.ServiceOutput, "warn: "));
+        var summary = $"{run.Name}: first outage error answered at {from.TotalSeconds:F2} s; requests sent from then until the pooler served again: {latencies}, " +
+            $"their 503s: {unavailable}; {slow.Count} slower than {FailFastBound.TotalSeconds} s; breaker opened {opened} time(s) ({closed} outage(s), the rest after a failed probe), {probes} probe(s); " +
+            $"logged: {downLines} 'is down', {backLines} 'serves again', {warnings} warnings in all. All requests sent during the outage: {whole}";
+        output.WriteLine(summary);
+        context = $"{summary}{Environment.NewLine}{context}";
+        Assert.True(opened >= 1, $"Outage errors reached clients, but the breaker never opened: {context}");
+        Assert.True(latencies.P99 < FailFastBound, $"Requests after the first outage error waited: {context}");
+        Assert.True(slow.Count <= probes, $"More slow answers than probes: {string.Join(", ", slow.Select(a => $"{a.Sent.TotalSeconds:F2}->{a.Answered.TotalSeconds:F2} {(int?)a.Status}"))}{Environment.NewLine}{context}");
+        Assert.True(probes <= mostProbes, $"More probes than one per {BreakDuration.TotalMilliseconds} ms break: {context}");
+        Assert.True(closed >= 1 && downLines == closed && backLines == closed, $"Not one line when it opened and one when it closed, per outage: {context}");
+    }
+
+    private static int Count(string text, string line) => text.Split(line).Length - 1;
+
+    // No outage: not one 503, and the breaker never opened (its counter says so, and its gauge says closed).
+    private void AssertBreakerNeverOpened(FaultRun run)
+    {
+        var context = $"{run.Scrape.Excerpt("flympg_")}{Environment.NewLine}{run.ServiceOutput}";
+        Assert.True(run.Outcome.Unavailable == 0, $"{run.Name}: {run.Outcome.Unavailable} request(s) failed without an outage: {context}");
+        Assert.True(run.BreakerTransitions("open") == 0, $"{run.Name}: the breaker opened without an outage: {context}");
+        Assert.True(run.BreakerState == 0, $"{run.Name}: the breaker's state is {run.BreakerState?.ToString() ?? "not reported"}: {context}");
+    }
+
+    // Outage errors the service met: retried (57P01, PgBouncer's 08P01) or answered 503 (never ran, outcome unknown).
+    private static double OutageErrorsMet(PrometheusScrape scrape) =>
+        scrape.Series("flympg_retries_total", ("error_type", "57P01")).Sum(s => s.Value)
+        + scrape.Series("flympg_retries_total", ("error_type", "08P01")).Sum(s => s.Value)
+        + UnavailableResponses(scrape, ("flympg_reason", "outcome_unknown"))
+        + UnavailableResponses(scrape, ("flympg_reason", "never_ran"));
 
     private static double UnavailableResponses(PrometheusScrape scrape, params (string, string)[] labels) =>
         scrape.Series("flympg_unavailable_responses_total", labels).Sum(s => s.Value);
 
-    private async Task<RunningService> StartServiceAsync(PgBouncerPooler pooler, FreshDatabase database)
+    private async Task<RunningService> StartServiceAsync(PgBouncerPooler pooler, FreshDatabase database, Dictionary<string, string>? environment = null)
     {
         var app = await GeneratedApp.GetAsync();
         (await app.Command("migrate").WithEnvironment("DIRECT_DATABASE_URL", database.DirectUrl).Masking(mpg.Password).RunAsync()).EnsureSuccess();
-        return await app.StartWebAsync(new Dictionary<string, string>
+        return await app.StartWebAsync(new Dictionary<string, string>(environment ?? [])
         {
             ["DATABASE_URL"] = pooler.UrlFor(database.Name),
             ["DIRECT_DATABASE_URL"] = database.DirectUrl,

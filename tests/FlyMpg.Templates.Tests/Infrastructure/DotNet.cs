@@ -32,7 +32,10 @@ public static class DotNet
         return Base().WithArguments(arguments);
     }
 
-    /// <summary><c>dotnet new &lt;arguments&gt; --debug:custom-hive &lt;hive&gt;</c>. Throws without a hive.</summary>
+    /// <summary>
+    /// <c>dotnet new &lt;arguments&gt; --debug:custom-hive &lt;hive&gt;</c>. Throws without a hive. Its post actions restore
+    /// (<c>dotnet add package</c>) into the run's packages folder: <see cref="InRunPackagesFolder"/>.
+    /// </summary>
     public static ProcessRunner New(string customHive, params string[] arguments)
     {
         if (string.IsNullOrWhiteSpace(customHive))
@@ -46,12 +49,18 @@ public static class DotNet
             throw new ArgumentException("Pass the hive as customHive, not in the arguments.", nameof(arguments));
         }
 
-        return Base()
+        return InRunPackagesFolder(Base())
             .WithArguments("new")
             .WithArguments(arguments)
             .WithArguments("--debug:custom-hive", Path.GetFullPath(customHive))
             .WithTimeout(TimeSpan.FromMinutes(2));
     }
+
+    /// <summary>
+    /// Restores below the run root use the packages folders build/pack.sh wrote into <c>&lt;run root&gt;/nuget.config</c>
+    /// (<see cref="LocalFeed.PackagesFolder"/>): <c>NUGET_PACKAGES</c>, which would override them, is not passed on.
+    /// </summary>
+    public static ProcessRunner InRunPackagesFolder(ProcessRunner runner) => runner.WithoutEnvironment("NUGET_PACKAGES");
 
     private static ProcessRunner Base() => new ProcessRunner(Executable).WithEnvironment(DefaultEnvironment);
 }

@@ -130,6 +130,10 @@ public sealed class GeneratedApp
         return new GeneratedApp(project, output, assemblyName, build);
     }
 
+    /// <summary>A project some other command built (a solution build, say) into <paramref name="outputDirectory"/>.</summary>
+    public static GeneratedApp FromBuild(GeneratedProject project, string outputDirectory, string assemblyName, ProcessResult build) =>
+        new(project, outputDirectory, assemblyName, build);
+
     private static async Task<GeneratedApp> CreateAsync(string[] args)
     {
         var package = await TemplatePackage.GetAsync();

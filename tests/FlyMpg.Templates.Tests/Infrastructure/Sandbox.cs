@@ -9,8 +9,9 @@ namespace FlyMpg.Templates.Tests.Infrastructure;
 /// Its own <c>Directory.Build.props</c>, <c>Directory.Build.targets</c>, <c>Directory.Packages.props</c>
 /// (central package management off), <c>.editorconfig</c> and <c>nuget.config</c> stop MSBuild,
 /// analyzers and NuGet from picking up anything above it. The <c>nuget.config</c> is written at run time:
-/// it clears the sources and re-adds the ones in the user's NuGet config, after the run's <see cref="LocalFeed"/>.
-/// The global packages folder stays the machine's default, shared with every other build.
+/// it clears the sources and re-adds the ones in the user's NuGet config, after the run's <see cref="LocalFeed"/>. With that
+/// feed, its packages folders are the run's own (<see cref="LocalFeed.PackagesFolder"/>, <see cref="LocalFeed.FallbackFolder"/>):
+/// this checkout's FlyMpg is extracted there, never into the machine's global packages folder, which other checkouts share.
 /// </summary>
 public sealed class Sandbox
 {
@@ -68,7 +69,7 @@ public sealed class Sandbox
             # Sandbox barrier: analyzer settings above this folder don't apply.
             root = true
             """);
-        Write(root, "nuget.config", RenderNuGetConfig(sources));
+        Write(root, "nuget.config", localFeed is null ? RenderNuGetConfig(sources) : RenderNuGetConfig(sources, LocalFeed.PackagesFolder, LocalFeed.FallbackFolder));
         Directory.CreateDirectory(Path.Combine(root, "projects"));
         return new Sandbox(root, sources);
     }
@@ -98,7 +99,7 @@ public sealed class Sandbox
             throw new ArgumentException($"'{directory}' is not inside the sandbox '{Root}'.", nameof(workingDirectory));
         }
 
-        return Infrastructure.DotNet.Command(arguments).InDirectory(directory);
+        return Infrastructure.DotNet.InRunPackagesFolder(Infrastructure.DotNet.Command(arguments)).InDirectory(directory);
     }
 
     /// <summary>Enabled sources from the user-level NuGet config, with their keys (so credentials keyed by name still apply).</summary>
@@ -162,7 +163,12 @@ public sealed class Sandbox
             .Select((parts, index) => new PackageSource($"source-{index + 1}", parts[1], null))
             .ToList();
 
-    internal static string RenderNuGetConfig(IEnumerable<PackageSource> sources)
+    /// <summary>
+    /// A nuget.config with these sources only and, when given, the packages folders restores use: the global one (where
+    /// packages are extracted) and a read-only fallback one. They are written here rather than inherited, so that a restore
+    /// given this file with <c>--configfile</c> (which reads no other) keeps them too.
+    /// </summary>
+    internal static string RenderNuGetConfig(IEnumerable<PackageSource> sources, string? globalPackagesFolder = null, string? fallbackPackagesFolder = null)
     {
         var sb = new StringBuilder();
         sb.Append("""
@@ -185,7 +191,18 @@ public sealed class Sandbox
             sb.Append(" />\n");
         }
 
-        sb.Append("  </packageSources>\n</configuration>\n");
+        sb.Append("  </packageSources>\n");
+        if (globalPackagesFolder is not null)
+        {
+            sb.Append("  <config>\n    <add key=\"globalPackagesFolder\" value=\"").Append(SecurityElement.Escape(globalPackagesFolder)).Append("\" />\n  </config>\n");
+        }
+
+        if (fallbackPackagesFolder is not null)
+        {
+            sb.Append("  <fallbackPackageFolders>\n    <clear />\n    <add key=\"machine-without-flympg\" value=\"").Append(SecurityElement.Escape(fallbackPackagesFolder)).Append("\" />\n  </fallbackPackageFolders>\n");
+        }
+
+        sb.Append("</configuration>\n");
         return sb.ToString();
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace FlyMpg.Templates.Tests.Infrastructure;
 
-/// <summary>One request of a <see cref="WriteLoad"/>: when it was sent and answered (on the load's clock), and the status; null when no answer came.</summary>
+/// <summary>One request of a <see cref="WriteLoad"/> or a <see cref="ReadLoad"/>: when it was sent (a read: when it was due) and answered, on the load's clock, and the status; null when no answer came.</summary>
 public sealed record WriteAnswer(TimeSpan Sent, TimeSpan Answered, HttpStatusCode? Status)
 {
     public TimeSpan Latency => Answered - Sent;
