@@ -272,12 +272,13 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         var watching = mpg.WatchMaxClientsAsync(client => client.Database == name, stopWatching.Token);
         await Task.WhenAll(Enumerable.Range(0, LoadClients).Select(client => Task.Run(async () =>
         {
-            while (Interlocked.Increment(ref issued) <= LoadRequests)
+            // The request's own number: `issued` itself may have moved on by the time the body is built (two POSTs, one SKU).
+            while (Interlocked.Increment(ref issued) is var request && request <= LoadRequests)
             {
                 try
                 {
                     using var response = client % 4 == 0
-                        ? await running.Http.PostAsJsonAsync(service.Shape.ResourcePath, Unique(service.Shape.NewResource, issued))
+                        ? await running.Http.PostAsJsonAsync(service.Shape.ResourcePath, Unique(service.Shape.NewResource, request))
                         : await running.Http.GetAsync(service.Shape.ResourcePath);
                     if (!response.IsSuccessStatusCode)
                     {
