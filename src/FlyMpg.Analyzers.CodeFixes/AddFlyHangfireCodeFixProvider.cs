@@ -22,7 +22,7 @@ public sealed class AddFlyHangfireCodeFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(FlyMpgDiagnostics.OwnHangfireStorageId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.For(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -67,6 +67,7 @@ public sealed class AddFlyHangfireCodeFixProvider : CodeFixProvider
             newRoot = newRoot.RemoveNode(newRoot.GetCurrentNode(server)!, SyntaxRemoveOptions.KeepNoTrivia)!;
         }
 
-        return document.WithSyntaxRoot(FlyMpgNamespaceImport.Ensure(newRoot, await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false), "FlyMpg.Hangfire"));
+        var fixedDocument = document.WithSyntaxRoot(FlyMpgNamespaceImport.Ensure(newRoot, await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false), "FlyMpg.Hangfire"));
+        return await Leftovers.RemoveUnreadConnectionStringsAsync(fixedDocument, cancellationToken).ConfigureAwait(false);
     }
 }

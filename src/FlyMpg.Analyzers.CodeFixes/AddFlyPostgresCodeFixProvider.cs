@@ -14,14 +14,15 @@ namespace FlyMpg.Analyzers.CodeFixes;
 /// <summary>
 /// FLYMPG010: replaces <c>builder.Services.AddDbContext&lt;T&gt;(o =&gt; o.UseNpgsql(connectionString))</c> with
 /// <c>builder.AddFlyPostgres&lt;T&gt;()</c> (or, in a Startup class, <c>services.AddFlyPostgres&lt;T&gt;(Configuration)</c>) and
-/// adds <c>using FlyMpg;</c>. Offered only when the analyzer found the options to be that one call.
+/// adds <c>using FlyMpg;</c>. Offered only when the analyzer found the options to be that one call. A connection string
+/// nothing reads afterwards goes too (<see cref="Leftovers"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddFlyPostgresCodeFixProvider)), Shared]
 public sealed class AddFlyPostgresCodeFixProvider : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(FlyMpgDiagnostics.OwnDbContextRegistrationId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.For(this);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -56,6 +57,6 @@ public sealed class AddFlyPostgresCodeFixProvider : CodeFixProvider
         var semanticModel = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         var expression = SyntaxFactory.ParseExpression(replacement).WithTriviaFrom(invocation);
         var newRoot = FlyMpgNamespaceImport.Ensure(root.ReplaceNode(invocation, expression), semanticModel);
-        return document.WithSyntaxRoot(newRoot);
+        return await Leftovers.RemoveUnreadConnectionStringsAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
     }
 }

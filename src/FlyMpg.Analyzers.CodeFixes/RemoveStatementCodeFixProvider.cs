@@ -16,7 +16,8 @@ namespace FlyMpg.Analyzers.CodeFixes;
 /// FLYMPG001: removes the statement that calls Prepare()/PrepareAsync(). FLYMPG006: removes the statement that calls
 /// Database.Migrate()/MigrateAsync() at startup (the migrate command applies migrations). Offered only when the call is the
 /// whole statement (optionally awaited, optionally with ConfigureAwait), so nothing else is lost; for FLYMPG006 the
-/// <c>using</c> scope around it goes too when it only resolved the context to migrate.
+/// <c>using</c> scope around it goes too when it only resolved the context to migrate. Any other FLYMPG006 (a migration
+/// reached through a helper, <c>EnsureCreated</c>) moves behind <c>migrate</c> instead (<see cref="DeferToMigrate"/>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveStatementCodeFixProvider)), Shared]
 public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
@@ -38,6 +39,12 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
         {
             if (diagnostic.Id == FlyMpgDiagnostics.StartupMigrationId && !diagnostic.Properties.ContainsKey(StartupMigrationAnalyzer.RemovableProperty))
             {
+                // Reached through a helper, EnsureCreated, a scope that also seeds: moved behind migrate where that is mechanical.
+                if (DeferToMigrate.Create(context.Document, root, diagnostic) is { } defer)
+                {
+                    context.RegisterCodeFix(defer, diagnostic);
+                }
+
                 continue;
             }
 
@@ -95,7 +102,7 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
             ? usingStatement
             : null;
 
-    private static async Task<Document> RemoveAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
+    internal static async Task<Document> RemoveAsync(Document document, StatementSyntax statement, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -148,6 +155,28 @@ public sealed class RemoveStatementCodeFixProvider : CodeFixProvider
 
         var target = annotated.GetAnnotatedNodes(annotation).Single();
         var newRoot = annotated.RemoveNode(target, SyntaxRemoveOptions.KeepUnbalancedDirectives | SyntaxRemoveOptions.KeepDirectives);
-        return newRoot is null ? document : document.WithSyntaxRoot(newRoot);
+        if (newRoot is null)
+        {
+            return document;
+        }
+
+        // The block's first statement gone: what follows does not open the block with a blank line.
+        var after = newRoot.FindToken(target.FullSpan.Start);
+        if (after.GetPreviousToken().IsKind(SyntaxKind.OpenBraceToken))
+        {
+            var leadingTrivia = after.LeadingTrivia;
+            var blankLinesEnd = -1;
+            for (var i = 0; i < leadingTrivia.Count && (leadingTrivia[i].IsKind(SyntaxKind.EndOfLineTrivia) || leadingTrivia[i].IsKind(SyntaxKind.WhitespaceTrivia)); i++)
+            {
+                if (leadingTrivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    blankLinesEnd = i;
+                }
+            }
+
+            newRoot = newRoot.ReplaceToken(after, after.WithLeadingTrivia(leadingTrivia.Skip(blankLinesEnd + 1)));
+        }
+
+        return document.WithSyntaxRoot(newRoot);
     }
 }

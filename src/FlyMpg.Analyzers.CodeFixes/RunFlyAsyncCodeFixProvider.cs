@@ -43,13 +43,14 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
                 continue;
             }
 
+            var mapHealth = diagnostic.Properties.ContainsKey(CommandDispatchAnalyzer.WebApplicationProperty);
             context.RegisterCodeFix(
-                CodeAction.Create("Dispatch FlyMpg's commands with RunFlyAsync", ct => FixAsync(context.Document, statement, access.Expression, ct), equivalenceKey: diagnostic.Id),
+                CodeAction.Create("Dispatch FlyMpg's commands with RunFlyAsync", ct => FixAsync(context.Document, statement, access.Expression, mapHealth, ct), equivalenceKey: diagnostic.Id),
                 diagnostic);
         }
     }
 
-    private static async Task<Document> FixAsync(Document document, ExpressionStatementSyntax statement, ExpressionSyntax app, CancellationToken cancellationToken)
+    private static async Task<Document> FixAsync(Document document, ExpressionStatementSyntax statement, ExpressionSyntax app, bool mapHealth, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -61,7 +62,9 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
         var main = statement.Parent is BlockSyntax { Parent: MethodDeclarationSyntax method } ? method : null;
         var argsName = main?.ParameterList.Parameters.FirstOrDefault()?.Identifier.ValueText ?? "args";
         var appText = app.WithoutTrivia().ToString();
-        var mapsHealth = await MapsHealthAsync(semanticModel, root, cancellationToken).ConfigureAwait(false);
+        var mapsHealth = !mapHealth || (semanticModel?.Compilation is { } compilation
+            ? HealthEndpoints.AreMapped(compilation, cancellationToken)
+            : HealthEndpoints.AreMapped(root));
 
         var trailing = statement.GetTrailingTrivia();
         var newline = trailing.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) ? trailing : SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine("\n"));
@@ -101,20 +104,5 @@ public sealed class RunFlyAsyncCodeFixProvider : CodeFixProvider
         }
 
         return document.WithSyntaxRoot(FlyMpgNamespaceImport.Ensure(newRoot, semanticModel));
-    }
-
-    private static async Task<bool> MapsHealthAsync(SemanticModel? semanticModel, SyntaxNode root, CancellationToken cancellationToken)
-    {
-        var trees = semanticModel?.Compilation.SyntaxTrees ?? ImmutableArray.Create(root.SyntaxTree);
-        foreach (var tree in trees)
-        {
-            var text = (await tree.GetTextAsync(cancellationToken).ConfigureAwait(false)).ToString();
-            if (text.Contains("MapFlyHealthChecks") || text.Contains("\"/healthz\""))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -59,7 +59,7 @@ public sealed class ConnectionStringAnalyzer : DiagnosticAnalyzer
 
         // UseNpgsql inside AddDbContext/AddDbContextPool is FLYMPG010's, whose fix replaces the whole registration.
         if (!isUrl && types.ReferencesFlyMpg && (connectionString is not null || connection is not null) && !IsDesignTimeFactory(context.ContainingSymbol, types)
-            && !DbContextRegistrationAnalyzer.IsInsideRegistration(invocation, types))
+            && !DbContextRegistrationAnalyzer.IsInsideRegistration(invocation, types) && !IsFallbackInOnConfiguring(invocation, context.ContainingSymbol))
         {
             context.ReportDiagnostic(Diagnostic.Create(FlyMpgDiagnostics.BypassesPooledPolicy, invocation.Syntax.GetLocation(), name));
         }
@@ -152,6 +152,13 @@ public sealed class ConnectionStringAnalyzer : DiagnosticAnalyzer
     private static string FixFor(string keyword) => ConnectionStringText.Normalize(keyword) == ConnectionStringText.SearchPath
         ? "remove it and set the schema on the role (ALTER ROLE ... SET search_path) or in the model (HasDefaultSchema)"
         : "remove it and set those parameters on the role or database (ALTER ROLE ... SET)";
+
+    /// <summary>
+    /// <c>if (!optionsBuilder.IsConfigured) { optionsBuilder.UseNpgsql(...); }</c> in OnConfiguring: used only when nothing
+    /// configured the context (<c>dotnet ef</c> without the app), never under AddFlyPostgres (FLYMPG015's form).
+    /// </summary>
+    private static bool IsFallbackInOnConfiguring(IOperation invocation, ISymbol symbol) =>
+        symbol is IMethodSymbol { Name: "OnConfiguring", IsOverride: true } && ContextConfiguration.IsFallback(invocation.Syntax);
 
     private static bool IsDesignTimeFactory(ISymbol symbol, KnownTypes types) =>
         types.DesignTimeDbContextFactory is not null

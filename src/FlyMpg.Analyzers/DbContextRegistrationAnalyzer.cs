@@ -8,7 +8,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace FlyMpg.Analyzers;
 
 /// <summary>
-/// FLYMPG010: <c>AddDbContext&lt;T&gt;</c> / <c>AddDbContextPool&lt;T&gt;</c> whose options call <c>UseNpgsql(...)</c>: the
+/// FLYMPG010: <c>AddDbContext&lt;T&gt;</c> / <c>AddDbContextPool&lt;T&gt;</c> whose options call <c>UseNpgsql(...)</c>, or a bare
+/// <c>AddDbContext&lt;T&gt;()</c> whose context calls it in its own <c>OnConfiguring</c> (<see cref="ContextConfiguration"/>): the
 /// registration an existing service has, which <c>AddFlyPostgres&lt;T&gt;</c> replaces. When the options are nothing but
 /// <c>UseNpgsql(connectionString)</c>, the diagnostic carries the replacement expression for the code fix; anything more
 /// (naming conventions, a migrations assembly, a lifetime) would be lost by a mechanical fix, so none is offered.
@@ -70,7 +71,12 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
             .OfType<IInvocationOperation>()
             .Where(i => i.TargetMethod.Name == "UseNpgsql" && SymbolEqualityComparer.Default.Equals(i.TargetMethod.ContainingType, types.NpgsqlDbContextOptionsBuilderExtensions))
             .ToList();
-        if (useNpgsql.Count == 0)
+
+        // A bare AddDbContext<T>() whose context calls UseNpgsql in its own OnConfiguring: the same registration, written elsewhere.
+        var configuresItself = useNpgsql.Count == 0
+            && !invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Ordinal > 0 && a.Value.Type?.TypeKind == TypeKind.Delegate)
+            && ContextConfiguration.UseNpgsqlInOnConfiguring(method.TypeArguments[0], context.Compilation, types).Length > 0;
+        if (useNpgsql.Count == 0 && !configuresItself)
         {
             return;
         }
@@ -78,7 +84,8 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
         var semanticModel = invocation.SemanticModel!;
         var position = invocation.Syntax.SpanStart;
         var contextType = method.TypeArguments[0].ToMinimalDisplayString(semanticModel, position);
-        var replacement = OnlyUseNpgsql(invocation, useNpgsql) ? Replacement(invocation, contextType, semanticModel, position, types) : null;
+        var onlyTheContext = configuresItself && invocation.Arguments.Count(a => a.ArgumentKind == ArgumentKind.Explicit) == 1;
+        var replacement = onlyTheContext || OnlyUseNpgsql(invocation, useNpgsql) ? Replacement(invocation, contextType, semanticModel, position, types) : null;
         var properties = replacement is null
             ? ImmutableDictionary<string, string?>.Empty
             : ImmutableDictionary<string, string?>.Empty.Add(ReplacementProperty, replacement);
@@ -150,16 +157,16 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// A second context: the same method (or the top-level statements) already registers one with AddFlyPostgres, or with
-    /// an earlier AddDbContext/AddDbContextPool on UseNpgsql that the fix turns into AddFlyPostgres. This one joins it on
+    /// an earlier AddDbContext/AddDbContextPool on UseNpgsql or Aspire's AddNpgsqlDbContext that the fixes turn into AddFlyPostgres. This one joins it on
     /// the same data source with AddFlyDbContext.
     /// </summary>
-    private static bool AfterAnotherRegistration(SyntaxNode registration)
+    internal static bool AfterAnotherRegistration(SyntaxNode registration)
     {
         SyntaxNode scope = registration.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>() ?? (SyntaxNode)registration.SyntaxTree.GetRoot();
         return scope.DescendantNodes()
             .OfType<InvocationExpressionSyntax>()
             .Where(i => i.SpanStart < registration.SpanStart && !i.Span.Contains(registration.Span))
-            .Any(i => MethodName(i) is "AddFlyPostgres"
+            .Any(i => MethodName(i) is "AddFlyPostgres" or "AddNpgsqlDbContext"
                 || MethodName(i) is "AddDbContext" or "AddDbContextPool" && i.ArgumentList.ToString().Contains("UseNpgsql"));
     }
 
@@ -170,7 +177,11 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    /// <summary>A parameter, local, field or property of type IConfiguration visible at <paramref name="position"/>: a Startup class's Configuration.</summary>
+    /// <summary>
+    /// A parameter, local, field or property of type IConfiguration visible at <paramref name="position"/>: a Startup class's
+    /// Configuration. A configuration section (<c>Configuration.GetSection("Database")</c>, also an IConfiguration) is not the
+    /// root FlyMpg reads <c>DATABASE_URL</c> and its section from, so it is never chosen.
+    /// </summary>
     private static string? ConfigurationInScope(SemanticModel semanticModel, int position, KnownTypes types)
     {
         if (types.Configuration is null)
@@ -188,7 +199,7 @@ public sealed class DbContextRegistrationAnalyzer : DiagnosticAnalyzer
                 IPropertySymbol property => property.Type,
                 _ => null,
             };
-            if (type is not null && IsOrImplements(type, types.Configuration))
+            if (type is not null && IsOrImplements(type, types.Configuration) && !IsOrImplements(type, types.ConfigurationSection))
             {
                 return symbol.Name;
             }

@@ -21,6 +21,12 @@ public static class FlyMpgDiagnostics
     public const string OwnDbContextRegistrationId = "FLYMPG010";
     public const string NoCommandDispatchId = "FLYMPG011";
     public const string OwnHangfireStorageId = "FLYMPG012";
+    public const string AspireIntegrationId = "FLYMPG013";
+    public const string RawConnectionId = "FLYMPG014";
+    public const string ContextConfiguresItselfId = "FLYMPG015";
+    public const string NoHealthEndpointId = "FLYMPG016";
+    public const string UnreadConnectionSettingId = "FLYMPG017";
+    public const string StartupWriteId = "FLYMPG018";
     public const string RenamedColumnId = "FLYMPG020";
     public const string RenamedTableId = "FLYMPG021";
     public const string DroppedColumnId = "FLYMPG022";
@@ -95,7 +101,7 @@ public static class FlyMpgDiagnostics
     public static readonly DiagnosticDescriptor StartupMigration = Create(
         StartupMigrationId,
         "Schema change at web host startup",
-        "'{0}' changes the schema while the web host starts, on the pooled connection and in every Machine at once; the migrate command, run by fly.toml's release_command over the direct connection, applies migrations: remove the call",
+        "'{0}' changes the schema while the web host starts, on the pooled connection, in every Machine at once and in every command of the program (migrate too, before it applies anything); {1}",
         "Migrations",
         DiagnosticSeverity.Warning);
 
@@ -139,6 +145,48 @@ public static class FlyMpgDiagnostics
         "Hangfire storage on a connection of its own",
         "'AddHangfire' with UsePostgreSqlStorage gives Hangfire a connection of its own: its server polls and locks through the pooler from every web Machine, outside the connection budget, and fly.toml's worker process group finds no worker; use builder.AddFlyHangfire() from FlyMpg.Hangfire (dotnet new flympg-add --worker hangfire adds it), which runs the server only in the worker, on the direct connection",
         "Hangfire",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor AspireIntegration = Create(
+        AspireIntegrationId,
+        "Aspire's Npgsql integration instead of AddFlyPostgres",
+        "'{0}' is Aspire's Npgsql client integration: it reads ConnectionStrings:{1}, which Aspire's AppHost sets and Fly does not (Fly sets DATABASE_URL), with EF Core's own retries (not 08P01) and none of the pooled settings, and migrate and worker cannot find it; {2}",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RawConnection = Create(
+        RawConnectionId,
+        "Npgsql connection on a pool of its own",
+        "'new NpgsqlConnection(...)' opens its connection from a connection string, on a pool of its own outside FlyMpg's: no PgBouncer-safe settings, an idle connection the pooler closed fails with 08P01 after a quiet spell, and the connection budget does not count it; {0}",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ContextConfiguresItself = Create(
+        ContextConfiguresItselfId,
+        "Context configures its own connection in OnConfiguring",
+        "'{0}' calls UseNpgsql in OnConfiguring, which EF runs after the options AddFlyPostgres gives the context: its own connection string replaces FlyMpg's data source (pooled settings, retries on 08P01); take DbContextOptions<{0}> in the constructor (: base(options)) and fall back only when nothing configured it: if (!optionsBuilder.IsConfigured) {{ ... }}",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NoHealthEndpoint = Create(
+        NoHealthEndpointId,
+        "No /healthz for fly.toml's health check",
+        "fly.toml's check asks this service for /healthz, which nothing maps: every Machine fails it and Fly takes it out of routing; call MapFlyHealthChecks() on the app (app.MapFlyHealthChecks();) or, in a Startup class, inside UseEndpoints (endpoints.MapFlyHealthChecks();)",
+        "Migrations",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor UnreadConnectionSetting = Create(
+        UnreadConnectionSettingId,
+        "Connection string nothing reads",
+        "'{0}' holds a connection string that nothing reads any more: the service reads DATABASE_URL and DIRECT_DATABASE_URL through AddFlyPostgres; remove it, and the settings that only fed it",
+        PgBouncer,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StartupWrite = Create(
+        StartupWriteId,
+        "Database writes while the web host starts",
+        "'{0}' writes to the database while the web host starts (seeding): it runs in every Machine at once and in every command of the program, so migrate runs it before the migrations it may need; {1}",
+        "Migrations",
         DiagnosticSeverity.Warning);
 
     // Migration safety (FLYMPG020-034): fly.toml's release_command runs migrate while the release before it keeps serving,

@@ -9,18 +9,32 @@ using Microsoft.CodeAnalysis.Operations;
 namespace FlyMpg.Analyzers;
 
 /// <summary>
-/// FLYMPG006: Database.Migrate()/MigrateAsync()/EnsureCreated()/EnsureCreatedAsync() run while the web host starts: in
-/// top-level statements, a static Main, or Startup.Configure*/ConfigureServices. Not reported inside a lambda or local
-/// function (an endpoint or callback), in a type whose name ends with "Command", in a method whose name starts with
-/// "Migrate", or under an if/switch whose condition reads the command line (args), RELEASE_COMMAND, IsDevelopment() or "migrate".
+/// Database work while the web host starts, in the startup code (top-level statements, a static Main,
+/// Startup.Configure*/ConfigureServices) or reached from it (<see cref="StartupReach"/>: the project's own helpers and
+/// extension methods in any file, and the hosted services it registers):
+/// <list type="bullet">
+/// <item>FLYMPG006: a schema change, <c>Database.Migrate()</c>/<c>MigrateAsync()</c>/<c>EnsureCreated()</c>/<c>EnsureCreatedAsync()</c>;</item>
+/// <item>FLYMPG018: a write (seeding): <c>SaveChanges</c>, <c>ExecuteSql</c>, <c>ExecuteUpdate</c>/<c>ExecuteDelete</c>, Dapper's <c>Execute</c>.</item>
+/// </list>
+/// Both run in every command of the one program, before <c>RunFlyAsync</c> dispatches: in <c>migrate</c>, before the migrations.
+/// Not reported inside a lambda or local function of the startup code (an endpoint or callback), in a type whose name ends
+/// with "Command" or a method whose name starts with "Migrate" (the startup method itself), or under an if/switch whose
+/// condition reads the command line (args), RELEASE_COMMAND, IsDevelopment() or "migrate" (<see cref="StartupConditions"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StartupMigrationAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property present when removing the statement is the fix (Migrate, MigrateAsync).</summary>
+    /// <summary>Diagnostic property present when removing the statement is the fix (Migrate, MigrateAsync in the startup code itself).</summary>
     public const string RemovableProperty = "Removable";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(FlyMpgDiagnostics.StartupMigration);
+    /// <summary>
+    /// Diagnostic property: the name of the built host (<c>app</c>, <c>host</c>) on which the fix moves the startup statement
+    /// behind <c>migrate</c> with <c>OnFlyMigrate</c>. Absent when no such move is mechanical.
+    /// </summary>
+    public const string DeferOnProperty = "DeferOn";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(FlyMpgDiagnostics.StartupMigration, FlyMpgDiagnostics.StartupWrite);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -34,32 +48,78 @@ public sealed class StartupMigrationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation);
+            var reach = new StartupReach(start.Compilation, types);
+            start.RegisterOperationAction(c => Analyze(c, types, reach), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, StartupReach reach)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        var isMigrate = method.Name is "Migrate" or "MigrateAsync"
-            && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.RelationalDatabaseFacadeExtensions);
-        var isEnsureCreated = method.Name is "EnsureCreated" or "EnsureCreatedAsync"
-            && KnownTypes.Is(method.ContainingType, types.DatabaseFacade);
-        if (!isMigrate && !isEnsureCreated)
+        if (context.ContainingSymbol is not IMethodSymbol container || !IsStartup(container) || EnclosingFunction.Encloses(invocation)
+            || StartupConditions.IsGuarded(invocation.Syntax))
         {
             return;
         }
 
-        if (context.ContainingSymbol is not IMethodSymbol container || !IsStartup(container) || InsideFunction(invocation) || IsGuarded(invocation.Syntax))
+        var target = invocation.TargetMethod;
+        var direct = reach.Classify(target);
+        var finding = direct != StartupWork.None
+            ? new StartupFinding(direct, target, invocation.Syntax.GetLocation(), null)
+            : reach.HostedServiceOf(target) is { } service ? reach.OfHostedService(service) : reach.Of(target);
+        if (finding is null)
         {
             return;
         }
 
-        var properties = isMigrate
-            ? ImmutableDictionary<string, string?>.Empty.Add(RemovableProperty, "true")
-            : ImmutableDictionary<string, string?>.Empty;
-        context.ReportDiagnostic(Diagnostic.Create(FlyMpgDiagnostics.StartupMigration, invocation.Syntax.GetLocation(), properties, "Database." + method.Name + "()"));
+        var host = finding.HostedService is null && types.ReferencesFlyMpg ? DeferTarget(invocation, types) : null;
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        var removable = direct == StartupWork.Schema && target.Name is "Migrate" or "MigrateAsync";
+        if (removable)
+        {
+            properties = properties.Add(RemovableProperty, "true");
+        }
+
+        if (host is not null)
+        {
+            properties = properties.Add(DeferOnProperty, host);
+        }
+
+        var call = invocation.Syntax.ToString();
+        var what = direct != StartupWork.None ? finding.What : $"{call}, which runs {finding.Describe()},";
+        var remedy = (removable, host, finding.HostedService) switch
+        {
+            (true, _, _) => "remove the call: the migrate command, run by fly.toml's release_command over the direct connection, applies migrations",
+            (_, _, { } hosted) => $"remove the registration of {hosted.Name} and run its work with app.OnFlyMigrate(...) (FlyMpg), which runs it in migrate only, after the migrations, on the direct connection",
+            (_, { } name, _) => $"run it in migrate only, after the migrations, on the direct connection: {name}.OnFlyMigrate(() => ...) (FlyMpg) around this statement",
+            _ => "run it in migrate only, after the migrations, on the direct connection: move it into app.OnFlyMigrate(() => ...) (FlyMpg) once the host is built",
+        };
+        var descriptor = finding.Work == StartupWork.Schema ? FlyMpgDiagnostics.StartupMigration : FlyMpgDiagnostics.StartupWrite;
+        // Reached through a helper or a hosted service: the line that does it is the diagnostic's second location.
+        var reached = direct == StartupWork.None ? new[] { finding.Location } : null;
+        context.ReportDiagnostic(Diagnostic.Create(descriptor, invocation.Syntax.GetLocation(), reached, properties, what, remedy));
+    }
+
+    /// <summary>
+    /// The built host (a local or parameter of type IHost or IWebHost, a WebApplication, declared before it) on which the
+    /// entry-point statement holding <paramref name="invocation"/> can be moved into <c>OnFlyMigrate</c>: a statement that
+    /// declares nothing later statements use (an expression, <c>using (...) { }</c> or a block). Null when there is none.
+    /// </summary>
+    private static string? DeferTarget(IInvocationOperation invocation, KnownTypes types)
+    {
+        var statement = invocation.Syntax.AncestorsAndSelf().OfType<StatementSyntax>()
+            .FirstOrDefault(s => s.Parent is GlobalStatementSyntax || s.Parent is BlockSyntax { Parent: BaseMethodDeclarationSyntax });
+        if (statement is not (ExpressionStatementSyntax or UsingStatementSyntax or BlockSyntax) || invocation.SemanticModel is not { } model)
+        {
+            return null;
+        }
+
+        return model.LookupSymbols(statement.SpanStart)
+            .Where(s => s is ILocalSymbol or IParameterSymbol)
+            .Where(s => s.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == statement.SyntaxTree && r.Span.End <= statement.SpanStart))
+            .FirstOrDefault(s => ((s as ILocalSymbol)?.Type ?? (s as IParameterSymbol)?.Type) is { } type
+                && (KnownTypes.IsOrImplements(type, types.Host) || KnownTypes.IsOrImplements(type, types.WebHost)))
+            ?.Name;
     }
 
     private static bool IsStartup(IMethodSymbol method)
@@ -82,57 +142,4 @@ public sealed class StartupMigrationAnalyzer : DiagnosticAnalyzer
 
         return type.Name == "Startup" && method.Name.StartsWith("Configure", StringComparison.Ordinal);
     }
-
-    private static bool InsideFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Under a condition that picks a command or an environment: the migration is not unconditional web startup.</summary>
-    private static bool IsGuarded(SyntaxNode node)
-    {
-        foreach (var ancestor in node.Ancestors())
-        {
-            var condition = ancestor switch
-            {
-                IfStatementSyntax ifStatement => ifStatement.Condition,
-                SwitchStatementSyntax switchStatement => switchStatement.Expression,
-                SwitchExpressionSyntax switchExpression => switchExpression.GoverningExpression,
-                ConditionalExpressionSyntax conditional => conditional.Condition,
-                _ => null,
-            };
-            if (condition is not null && IsCommandOrEnvironmentCondition(condition))
-            {
-                return true;
-            }
-
-            if (ancestor is MemberDeclarationSyntax or GlobalStatementSyntax)
-            {
-                // A top-level statement's ancestors end at its GlobalStatement; members end the search too.
-                if (ancestor is not GlobalStatementSyntax)
-                {
-                    break;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsCommandOrEnvironmentCondition(ExpressionSyntax condition) =>
-        condition.DescendantNodesAndSelf().Any(n => n switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText is "args" or "IsDevelopment",
-            LiteralExpressionSyntax literal => literal.Token.ValueText.IndexOf("migrate", StringComparison.OrdinalIgnoreCase) >= 0
-                || literal.Token.ValueText == "RELEASE_COMMAND",
-            _ => false,
-        });
 }

@@ -1,6 +1,8 @@
 using FlyMpg.Commands;
 using FlyMpg.Doctor;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
 
 namespace FlyMpg;
 
@@ -17,31 +19,70 @@ public static class FlyCommandLine
     /// </list>
     /// A missing or malformed setting ends the process with exit code 1 and one line that names it, never its value.
     /// </summary>
-    public static async Task<int> RunFlyAsync(this WebApplication app, string[] args)
+    public static Task<int> RunFlyAsync(this WebApplication app, string[] args)
     {
         ArgumentNullException.ThrowIfNull(app);
+        return RunAsync(app.Services, args, () => app.RunAsync(), app.DisposeAsync, worker => worker.MapWorkerEndpoints(app));
+    }
+
+    /// <summary>
+    /// The same commands for a service on the generic host (<c>Host.CreateDefaultBuilder(args).ConfigureWebHostDefaults(...)</c>,
+    /// a <c>Startup</c> class): <c>return await CreateHostBuilder(args).Build().RunFlyAsync(args);</c> in <c>Main</c>.
+    /// A worker's own endpoints (FlyMpg.Hangfire's <c>/jobs</c> dashboard) are mapped only on a <see cref="WebApplication"/>.
+    /// </summary>
+    public static Task<int> RunFlyAsync(this IHost host, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return host is WebApplication app
+            ? app.RunFlyAsync(args)
+            : RunAsync(host.Services, args, () => host.RunAsync(), () => DisposeAsync(host), mapWorkerEndpoints: null);
+    }
+
+    /// <summary>
+    /// The same commands for a service on the classic web host (<c>WebHost.CreateDefaultBuilder(args).UseStartup&lt;Startup&gt;()</c>):
+    /// <c>return await CreateWebHostBuilder(args).Build().RunFlyAsync(args);</c> in <c>Main</c>.
+    /// A worker's own endpoints (FlyMpg.Hangfire's <c>/jobs</c> dashboard) are mapped only on a <see cref="WebApplication"/>.
+    /// </summary>
+#pragma warning disable ASPDEPR008 // IWebHost is obsolete since .NET 10, and still what a classic service's Main builds.
+    public static Task<int> RunFlyAsync(this IWebHost host, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return RunAsync(host.Services, args, () => host.RunAsync(), () => DisposeAsync(host), mapWorkerEndpoints: null);
+    }
+#pragma warning restore ASPDEPR008
+
+    private static async Task<int> RunAsync(IServiceProvider services, string[] args, Func<Task> run, Func<ValueTask> dispose, Action<FlyWorker>? mapWorkerEndpoints)
+    {
         ArgumentNullException.ThrowIfNull(args);
-        var process = app.Services.GetRequiredService<FlyProcess>();
+        var process = services.GetRequiredService<FlyProcess>();
         try
         {
             switch (args)
             {
                 case ["migrate", ..]:
                     process.Command = FlyCommand.Migrate;
-                    await using (app)
+                    try
                     {
-                        return await MigrateCommand.RunAsync(app.Services);
+                        return await MigrateCommand.RunAsync(services);
+                    }
+                    finally
+                    {
+                        await dispose();
                     }
 
                 case ["doctor", .. var options]:
                     process.Command = FlyCommand.Doctor;
-                    await using (app)
+                    try
                     {
-                        return await DoctorCommand.RunAsync(app.Services, options);
+                        return await DoctorCommand.RunAsync(services, options);
+                    }
+                    finally
+                    {
+                        await dispose();
                     }
 
                 case ["worker", ..]:
-                    var workers = app.Services.GetServices<FlyWorker>().ToList();
+                    var workers = services.GetServices<FlyWorker>().ToList();
                     if (workers.Count == 0)
                     {
                         Console.Error.WriteLine("error: this service registers no worker (FlyMpg.Hangfire's AddFlyHangfire adds one); nothing to run.");
@@ -49,14 +90,18 @@ public static class FlyCommandLine
                     }
 
                     process.Command = FlyCommand.Worker;
-                    _ = app.Services.GetRequiredService<FlyPostgresConnections>().Worker();
-                    workers.ForEach(worker => worker.MapWorkerEndpoints(app));
-                    await app.RunAsync();
+                    _ = services.GetRequiredService<FlyPostgresConnections>().Worker();
+                    if (mapWorkerEndpoints is not null)
+                    {
+                        workers.ForEach(mapWorkerEndpoints);
+                    }
+
+                    await run();
                     return 0;
 
                 default:
-                    app.Services.GetRequiredService<FlyPostgresConnections>().EnsurePooledUrl();
-                    await app.RunAsync();
+                    services.GetRequiredService<FlyPostgresConnections>().EnsurePooledUrl();
+                    await run();
                     return 0;
             }
         }
@@ -66,5 +111,16 @@ public static class FlyCommandLine
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+    }
+
+    private static ValueTask DisposeAsync(IDisposable host)
+    {
+        if (host is IAsyncDisposable asyncDisposable)
+        {
+            return asyncDisposable.DisposeAsync();
+        }
+
+        host.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

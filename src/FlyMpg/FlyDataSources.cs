@@ -19,15 +19,21 @@ internal sealed class FlyDataSources(FlyPostgresConnections connections, FlyProc
     /// <summary>The worker process's direct pool.</summary>
     public const string WorkerName = "worker";
 
+    /// <summary>The direct pool of <c>migrate</c>: its migrations, session lock and the service's own steps.</summary>
+    public const string MigrateName = "migrate";
+
     /// <summary>The direct pool for session-scoped work (<see cref="FlyPostgres.DirectDataSourceKey"/>) in the web process.</summary>
     public const string DirectName = "direct";
 
     private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new();
 
-    /// <summary>The data source of the command this process runs.</summary>
-    public NpgsqlDataSource ForThisProcess => process.Command == FlyCommand.Worker
-        ? Named(WorkerName, connections.Worker)
-        : Named(PooledName, () => connections.Pooled());
+    /// <summary>The data source of the command this process runs: in <c>migrate</c>, the direct one its steps share.</summary>
+    public NpgsqlDataSource ForThisProcess => process.Command switch
+    {
+        FlyCommand.Worker => Named(WorkerName, connections.Worker),
+        FlyCommand.Migrate => Named(MigrateName, connections.Migrate),
+        _ => Named(PooledName, () => connections.Pooled()),
+    };
 
     /// <summary>The direct data source of this process (<see cref="FlyPostgres.DirectDataSourceKey"/>): the worker's own in the worker.</summary>
     public NpgsqlDataSource DirectForThisProcess => process.Command == FlyCommand.Worker

@@ -14,13 +14,14 @@ namespace FlyMpg;
 public static class FlyPostgresExtensions
 {
     /// <summary>
-    /// Registers <typeparamref name="TContext"/> (pooled contexts) on one <see cref="NpgsqlDataSource"/> over
+    /// Registers <typeparamref name="TContext"/> (pooled contexts, where EF Core can pool it: its one constructor takes only
+    /// its options; otherwise one per scope) on one <see cref="NpgsqlDataSource"/> over
     /// <c>DATABASE_URL</c>, through PgBouncer with its safe settings, with retries that include PgBouncer's 08P01 but never
     /// run a write twice (<see cref="TransientRetry"/>), a 503 with <c>Retry-After</c> for a request the database could not
     /// serve (at once, without a query, while the database is known to be down: <see cref="BreakerSettings"/>), and a
     /// readiness check; the web process opens its first pooled connection while it starts, so the request that woke a
     /// stopped Machine does not wait for it; the <c>worker</c> command gets the same context over
-    /// <c>DIRECT_DATABASE_URL</c>, and <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync"/>) use
+    /// <c>DIRECT_DATABASE_URL</c>, and <c>migrate</c> and <c>doctor</c> (see <see cref="FlyCommandLine.RunFlyAsync(Microsoft.AspNetCore.Builder.WebApplication, string[])"/>) use
     /// the direct URL too.
     /// Settings come from the <c>FlyMpg</c> configuration section, then <paramref name="configureSettings"/>.
     /// </summary>
@@ -52,6 +53,7 @@ public static class FlyPostgresExtensions
 
         services.AddSingleton(connections);
         services.AddSingleton<FlyProcess>();
+        services.AddSingleton<FlyMigrateSteps>();
         services.AddSingleton<FlyDataSources>();
         services.AddSingleton(provider => provider.GetRequiredService<FlyDataSources>().ForThisProcess);
         services.AddKeyedSingleton(FlyPostgres.DirectDataSourceKey, (provider, _) => provider.GetRequiredService<FlyDataSources>().DirectForThisProcess);
@@ -67,8 +69,8 @@ public static class FlyPostgresExtensions
             return ActivatorUtilities.CreateInstance<TContext>(provider, options.Options);
         }));
 
-        // Contexts are pooled: reused across requests, less allocation per request.
-        services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
+        // Pooled where EF Core can pool the context: reused across requests, less allocation per request.
+        ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
             npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>()))));
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -96,7 +98,7 @@ public static class FlyPostgresExtensions
             throw new InvalidOperationException($"AddFlyDbContext<{typeof(TContext).Name}>() needs AddFlyPostgres<TContext>() first: it registers the connections this context shares.");
         }
 
-        services.AddDbContextPool<TContext>((provider, options) => options.UseNpgsql(
+        ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
             provider.GetRequiredService<NpgsqlDataSource>(),
             npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(
                 dependencies, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>()))));

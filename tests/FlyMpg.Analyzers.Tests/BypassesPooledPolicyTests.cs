@@ -75,4 +75,20 @@ public sealed class BypassesPooledPolicyTests
                 new(new DbContextOptionsBuilder<AppDb>().UseNpgsql("Host=localhost").Options);
         }
         """ + Context);
+
+    [Fact]
+    public Task A_fallback_in_OnConfiguring_under_IsConfigured_is_not_reported() => Verifier.DiagnosticsWithFlyMpgAsync("""
+        using Microsoft.EntityFrameworkCore;
+
+        public class TodoContext(DbContextOptions<TodoContext> options) : DbContext(options)
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+            {
+                if (!optionsBuilder.IsConfigured)
+                {
+                    optionsBuilder.UseNpgsql("Host=localhost");
+                }
+            }
+        }
+        """);
 }

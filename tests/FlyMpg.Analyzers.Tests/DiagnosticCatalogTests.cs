@@ -16,12 +16,12 @@ public sealed class DiagnosticCatalogTests
 
     private static DiagnosticDescriptor Descriptor(string id) => Descriptors().Single(d => d.Id == id);
 
-    // FLYMPG001-012: PgBouncer, Hangfire and startup; FLYMPG020-034: migration safety on deploys; FLYMPG040-044: drift
+    // FLYMPG001-018: PgBouncer, Hangfire, startup and bringing an existing service over; FLYMPG020-034: migration safety on deploys; FLYMPG040-044: drift
     // from the pack's conventions.
     [Fact]
     public void The_ids_are_distinct_and_numbered_in_their_ranges() =>
         Assert.Equal(
-            Enumerable.Range(1, 12).Concat(Enumerable.Range(20, 15)).Concat(Enumerable.Range(40, 5)).Select(n => $"FLYMPG{n:000}"),
+            Enumerable.Range(1, 18).Concat(Enumerable.Range(20, 15)).Concat(Enumerable.Range(40, 5)).Select(n => $"FLYMPG{n:000}"),
             Descriptors().Select(d => d.Id).OrderBy(i => i, StringComparer.Ordinal));
 
     [Theory]

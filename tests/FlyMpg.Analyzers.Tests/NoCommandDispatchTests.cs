@@ -141,4 +141,96 @@ public sealed class NoCommandDispatchTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_classic_web_host_run_in_Main_is_reported_and_dispatched() => Verifier.FixWithFlyMpgAsync<RunFlyAsyncCodeFixProvider>("""
+        #pragma warning disable ASPDEPR004, ASPDEPR008
+        using Microsoft.AspNetCore;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Hosting;
+
+        public class Program
+        {
+            public static void Main(string[] args)
+            {
+                var host = CreateWebHostBuilder(args).Build();
+                {|FLYMPG011:host.Run()|};
+            }
+
+            public static IWebHostBuilder CreateWebHostBuilder(string[] args) =>
+                WebHost.CreateDefaultBuilder(args).UseStartup<Startup>();
+        }
+
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app) => app.UseEndpoints(endpoints => endpoints.MapGet("/healthz", () => "ok"));
+        }
+        """, """
+        #pragma warning disable ASPDEPR004, ASPDEPR008
+        using FlyMpg;
+        using Microsoft.AspNetCore;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Hosting;
+
+        public class Program
+        {
+            public static async System.Threading.Tasks.Task<int> Main(string[] args)
+            {
+                var host = CreateWebHostBuilder(args).Build();
+                return await host.RunFlyAsync(args);
+            }
+
+            public static IWebHostBuilder CreateWebHostBuilder(string[] args) =>
+                WebHost.CreateDefaultBuilder(args).UseStartup<Startup>();
+        }
+
+        public class Startup
+        {
+            public void Configure(IApplicationBuilder app) => app.UseEndpoints(endpoints => endpoints.MapGet("/healthz", () => "ok"));
+        }
+        """);
+
+    [Fact]
+    public Task A_generic_host_built_and_run_in_one_statement_is_dispatched_without_mapping_on_the_host() => Verifier.FixWithFlyMpgAsync<RunFlyAsyncCodeFixProvider>("""
+        using System.Threading.Tasks;
+        using Microsoft.AspNetCore.Hosting;
+        using Microsoft.Extensions.Hosting;
+
+        public class Program
+        {
+            public static async Task Main(string[] args)
+            {
+                await {|FLYMPG011:CreateHostBuilder(args).Build().RunAsync()|};
+            }
+
+            public static IHostBuilder CreateHostBuilder(string[] args) =>
+                Host.CreateDefaultBuilder(args).ConfigureWebHostDefaults(web => web.Configure(app => { }));
+        }
+        """, """
+        using System.Threading.Tasks;
+        using FlyMpg;
+        using Microsoft.AspNetCore.Hosting;
+        using Microsoft.Extensions.Hosting;
+
+        public class Program
+        {
+            public static async Task<int> Main(string[] args)
+            {
+                return await CreateHostBuilder(args).Build().RunFlyAsync(args);
+            }
+
+            public static IHostBuilder CreateHostBuilder(string[] args) =>
+                Host.CreateDefaultBuilder(args).ConfigureWebHostDefaults(web => web.Configure(app => { }));
+        }
+        """);
+
+    [Fact]
+    public Task A_host_run_outside_the_entry_point_is_not_reported() => Verifier.DiagnosticsWithFlyMpgAsync("""
+        using Microsoft.Extensions.Hosting;
+
+        public static class Hosts
+        {
+            public static void RunInTests(IHost host) => host.Run();
+        }
+        """);
 }

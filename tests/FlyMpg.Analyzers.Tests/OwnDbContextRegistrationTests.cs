@@ -124,6 +124,82 @@ public sealed class OwnDbContextRegistrationTests
         """ + Context);
 
     [Fact]
+    public Task The_fix_passes_the_root_configuration_not_a_section_local_in_scope_and_removes_what_nothing_reads() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+        using Npgsql;
+
+        class Startup(IConfiguration configuration)
+        {
+            public IConfiguration Configuration { get; } = configuration;
+
+            public void ConfigureServices(IServiceCollection services)
+            {
+                var database = Configuration.GetSection("Database");
+                var connectionString = new NpgsqlConnectionStringBuilder { Host = database["Host"], Database = database["Name"] }.ConnectionString;
+                {|FLYMPG010:services.AddDbContext<AppDb>(options => options.UseNpgsql(connectionString))|};
+            }
+        }
+        """ + Context, """
+        using FlyMpg;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+        using Npgsql;
+
+        class Startup(IConfiguration configuration)
+        {
+            public IConfiguration Configuration { get; } = configuration;
+
+            public void ConfigureServices(IServiceCollection services)
+            {
+                services.AddFlyPostgres<AppDb>(Configuration);
+            }
+        }
+        """ + Context);
+
+    [Fact]
+    public Task A_bare_AddDbContext_of_a_context_that_configures_Npgsql_itself_is_replaced() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        {|FLYMPG010:builder.Services.AddDbContext<SelfConfigured>()|};
+        builder.Services.AddDbContext<Other>();
+
+        public class SelfConfigured : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseNpgsql("Host=localhost");
+        }
+
+        public class Other : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.EnableDetailedErrors();
+        }
+        """, """
+        using FlyMpg;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddFlyPostgres<SelfConfigured>();
+        builder.Services.AddDbContext<Other>();
+
+        public class SelfConfigured : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseNpgsql("Host=localhost");
+        }
+
+        public class Other : DbContext
+        {
+            protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.EnableDetailedErrors();
+        }
+        """, topLevel: true);
+
+    [Fact]
     public Task A_second_context_joins_the_first_with_AddFlyDbContext() => Verifier.FixWithFlyMpgAsync<AddFlyPostgresCodeFixProvider>("""
         using Microsoft.AspNetCore.Builder;
         using Microsoft.EntityFrameworkCore;

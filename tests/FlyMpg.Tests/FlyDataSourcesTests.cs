@@ -53,6 +53,16 @@ public class FlyDataSourcesTests
     }
 
     [Fact]
+    public async Task Migrate_steps_resolve_the_direct_migrate_pool_so_seeding_runs_after_the_migrations_on_the_direct_url()
+    {
+        await using var services = Services(FlyCommand.Migrate);
+
+        var migrate = services.GetRequiredService<NpgsqlDataSource>();
+
+        Assert.Equal(("direct.abc.flympg.net", "orders:migrate", 2), (Settings(migrate).Host, Settings(migrate).ApplicationName, Settings(migrate).MaxPoolSize));
+    }
+
+    [Fact]
     public async Task Each_pool_is_named_after_its_purpose_in_Npgsql_metrics_never_after_its_connection_string()
     {
         using var maxConnections = new MetricRecorder("Npgsql", "db.client.connection.max");

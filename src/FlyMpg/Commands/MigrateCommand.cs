@@ -24,9 +24,10 @@ internal static class MigrateCommand
         var direct = connections.Migrate();
         RefuseThePooledUrl(connections, direct);
 
-        // Named, like the process's other pools, so its traces say which connection ran the migrations. Its two
-        // connections: the migrations' session, and the one that watches what that session waits for.
-        await using var dataSource = FlyDataSources.Create("migrate", direct);
+        // The process's migrate pool (FlyDataSources.MigrateName), so its traces say which connection ran the migrations. Its
+        // connections: the migrations' session, the one that watches what that session waits for, and the contexts of the
+        // service's own steps (OnFlyMigrate), which run after the migrations, within Migrate:MaxPoolSize.
+        var dataSource = services.GetRequiredService<FlyDataSources>().ForThisProcess;
         await using var db = services.GetRequiredService<FlyContextType>().Create(services, options => options
             .UseNpgsql(dataSource)
             .AddInterceptors(new ConcurrentStatementInterceptor(settings.LockTimeoutMilliseconds)));
@@ -67,6 +68,13 @@ internal static class MigrateCommand
             foreach (var step in services.GetServices<IFlyMigrateStep>())
             {
                 await retry.RunAsync(() => step.RunAsync(connection, logger, CancellationToken.None), () => Task.FromResult(step.Name), CancellationToken.None);
+            }
+
+            var ownSteps = services.GetRequiredService<FlyMigrateSteps>().All();
+            for (var i = 0; i < ownSteps.Count; i++)
+            {
+                logger.LogInformation("Running the service's migrate step {Step} of {Count} (OnFlyMigrate).", i + 1, ownSteps.Count);
+                await ownSteps[i]();
             }
 
             return 0;

@@ -28,5 +28,8 @@ internal sealed class CodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnal
             TestState.OutputKind = OutputKind.ConsoleApplication;
             FixedState.OutputKind = OutputKind.ConsoleApplication;
         }
+
+        // A diagnostic the fix leaves (no fix offered for it) is written in the fixed code's markup too.
+        FixedState.MarkupHandling = MarkupMode.Allow;
     }
 }

@@ -64,6 +64,29 @@ internal static class TestReferences
                 {
                     public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Builder.WebApplication app, string[] args) =>
                         System.Threading.Tasks.Task.FromResult(0);
+
+                    public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.Extensions.Hosting.IHost host, string[] args) =>
+                        System.Threading.Tasks.Task.FromResult(0);
+
+            #pragma warning disable ASPDEPR008
+                    public static System.Threading.Tasks.Task<int> RunFlyAsync(this Microsoft.AspNetCore.Hosting.IWebHost host, string[] args) =>
+                        System.Threading.Tasks.Task.FromResult(0);
+            #pragma warning restore ASPDEPR008
+                }
+            }
+
+            namespace FlyMpg
+            {
+                public static class FlyMigrate
+                {
+                    public static Microsoft.Extensions.Hosting.IHost OnFlyMigrate(this Microsoft.Extensions.Hosting.IHost host, System.Func<System.Threading.Tasks.Task> step) => host;
+
+                    public static Microsoft.Extensions.Hosting.IHost OnFlyMigrate(this Microsoft.Extensions.Hosting.IHost host, System.Action step) => host;
+            #pragma warning disable ASPDEPR008
+                    public static Microsoft.AspNetCore.Hosting.IWebHost OnFlyMigrate(this Microsoft.AspNetCore.Hosting.IWebHost host, System.Func<System.Threading.Tasks.Task> step) => host;
+
+                    public static Microsoft.AspNetCore.Hosting.IWebHost OnFlyMigrate(this Microsoft.AspNetCore.Hosting.IWebHost host, System.Action step) => host;
+            #pragma warning restore ASPDEPR008
                 }
             }
 

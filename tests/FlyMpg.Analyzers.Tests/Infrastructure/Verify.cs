@@ -33,6 +33,18 @@ internal static class Verify<TAnalyzer>
         where TCodeFix : CodeFixProvider, new() =>
         new CodeFixTest<TAnalyzer, TCodeFix>(source, fixedSource, topLevel, referencesFlyMpg: true).RunAsync();
 
+    /// <summary>Top-level statements in the first file, the project's other files after it (helpers, a Startup class), FlyMpg referenced.</summary>
+    public static Task ProjectDiagnosticsWithFlyMpgAsync(string program, string[] otherFiles, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest<TAnalyzer>(program, topLevel: true, referencesFlyMpg: true);
+        for (var i = 0; i < otherFiles.Length; i++)
+        {
+            test.TestState.Sources.Add(($"/0/File{i + 1}.cs", otherFiles[i]));
+        }
+
+        return RunAsync(test, expected);
+    }
+
     private static Task RunAsync(AnalyzerTest<TAnalyzer> test, DiagnosticResult[] expected)
     {
         test.ExpectedDiagnostics.AddRange(expected);

@@ -3,18 +3,25 @@ using System.Collections.Concurrent;
 namespace FlyMpg.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// A corpus service copied into the sandbox, built as it is, then brought onto MPG with exactly the commands the pack's
-/// README gives (<see cref="AddCommand"/>, <see cref="FormatCommand"/>), run a second time, and built with warnings as
-/// errors. Done once per shape per test run; every test of the shape shares it. Each step's result and the files' hashes
-/// between the steps are kept for the assertions.
+/// A corpus service copied into the sandbox as a fresh clone has it (never restored), then brought onto MPG with exactly
+/// the commands the pack's README gives (<see cref="RestoreCommand"/>, <see cref="AddCommand"/>, <see cref="FormatCommand"/>),
+/// run a second time, and built with warnings as errors. The service as it was is built from a second copy, so the
+/// scaffolded one meets the README's first command unrestored. Done once per shape per test run; every test of the shape
+/// shares it. Each step's result and the files' hashes between the steps are kept for the assertions.
 /// </summary>
 public sealed class ScaffoldedService
 {
+    /// <summary>
+    /// <c>dotnet restore</c>, first: the template engine reads the project (its ASP.NET Core capability, its assembly name
+    /// for fly.toml and the Dockerfile) only once it is restored, and a fresh clone is not.
+    /// </summary>
+    public static readonly string[] RestoreCommand = ["restore"];
+
     /// <summary><c>dotnet new flympg-add</c>, in the service's folder (plus the shape's <see cref="CorpusShape.AddArguments"/>).</summary>
     public static readonly string[] AddCommand = ["flympg-add"];
 
     /// <summary>The code changes <c>dotnet new</c> cannot make, applied by the FlyMpg analyzers' code fixes.</summary>
-    public static readonly string[] FormatCommand = ["format", "analyzers", "--diagnostics", "FLYMPG006", "FLYMPG010", "FLYMPG011", "FLYMPG012", "--severity", "info"];
+    public static readonly string[] FormatCommand = ["format", "analyzers", "--diagnostics", "FLYMPG006", "FLYMPG010", "FLYMPG011", "FLYMPG012", "FLYMPG013", "FLYMPG014", "FLYMPG015", "FLYMPG016", "FLYMPG017", "FLYMPG018", "--severity", "info"];
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<ScaffoldedService>>> Scaffolded = new();
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
@@ -26,10 +33,13 @@ public sealed class ScaffoldedService
     /// <summary>The service's folder in the sandbox.</summary>
     public string Directory { get; }
 
-    /// <summary>The service as it was, built into <c>bin/before</c> before the scaffolder (warnings allowed: it did not reference FlyMpg yet).</summary>
+    /// <summary>The service as it was, built from a copy of its own into <c>bin/before</c> (warnings allowed: it did not reference FlyMpg yet).</summary>
     public GeneratedApp AppBefore { get; private set; } = null!;
 
     public FileHashes Before { get; private set; } = null!;
+
+    /// <summary>The README's first command, on the unrestored copy.</summary>
+    public ProcessResult Restore { get; private set; } = null!;
 
     public ProcessResult Add { get; private set; } = null!;
 
@@ -60,16 +70,23 @@ public sealed class ScaffoldedService
     {
         var package = await TemplatePackage.GetAsync();
         var directory = package.Sandbox.CreateProjectDirectory($"scaffold/{shape.Folder}");
-        // The corpus folder as a team's checkout: copied whole (it holds no build output).
-        var copy = (await new ProcessRunner("cp").WithArguments("-R", shape.SourceDirectory + "/.", directory).RunAsync()).EnsureSuccess();
+        var beforeDirectory = package.Sandbox.CreateProjectDirectory($"scaffold/{shape.Folder}.before");
+        // The corpus folder as a team's checkout: copied whole (it holds no build output), twice.
+        var copy = (await Copy(shape.SourceDirectory, directory).RunAsync()).EnsureSuccess();
+        var beforeCopy = (await Copy(shape.SourceDirectory, beforeDirectory).RunAsync()).EnsureSuccess();
         var service = new ScaffoldedService(shape, directory);
-
-        // Restored and built as the team has it: the template's msbuild binding and constraint read the restored project.
-        var existing = new GeneratedProject("corpus", [shape.Folder], directory, copy);
-        service.AppBefore = await GeneratedApp.BuildIntoAsync(existing, "before");
-        service.AppBefore.Build.EnsureSuccess();
         service.Before = FileHashes.Of(directory);
 
+        // Built as the team has it, from the second copy: the first stays as unrestored as a fresh clone.
+        service.AppBefore = await GeneratedApp.BuildIntoAsync(new GeneratedProject("corpus", [shape.Folder], beforeDirectory, beforeCopy), "before");
+        service.AppBefore.Build.EnsureSuccess();
+        if (System.IO.Directory.Exists(Path.Combine(directory, "obj")))
+        {
+            throw copy.Failure($"the copy to scaffold was restored before the README's first command: {directory}/obj exists");
+        }
+
+        service.Restore = await package.Sandbox.DotNet(directory, RestoreCommand).WithTimeout(StepTimeout).RunAsync();
+        service.Restore.EnsureSuccess();
         string[] add = [.. AddCommand, .. shape.AddArguments];
         service.Add = await New(package, directory, add).RunAsync();
         service.Add.EnsureSuccess();
@@ -87,6 +104,8 @@ public sealed class ScaffoldedService
         service.App = await GeneratedApp.BuildAsync(project);
         return service;
     }
+
+    private static ProcessRunner Copy(string from, string to) => new ProcessRunner("cp").WithArguments("-R", from + "/.", to);
 
     private static ProcessRunner New(TemplatePackage package, string directory, string[] arguments) =>
         DotNet.New(package.Hive, arguments).InDirectory(directory).WithTimeout(StepTimeout);

@@ -14,6 +14,10 @@ public sealed class ScaffolderSnapshotTests
     [Theory]
     [InlineData("MinimalApi")]
     [InlineData("HangfireTwoContexts")]
+    [InlineData("ClassicWebHost")]
+    [InlineData("AspireServiceDefaults")]
+    [InlineData("OnConfiguringDapper")]
+    [InlineData("PinnedFloors")]
     public async Task Scaffolded(string shapeName)
     {
         var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));

@@ -82,6 +82,23 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     [Theory]
+    [MemberData(nameof(CorpusShape.PinningAsTheoryData), MemberType = typeof(CorpusShape))]
+    public async Task Scaffolded_service_keeps_the_package_versions_it_pins(string shapeName)
+    {
+        // FlyMpg depends on the lowest versions it works with, so a service pinned at older patches restores without
+        // NU1605 and runs on its own versions (the runtime checks below run this very build).
+        var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));
+        service.App.Build.EnsureSuccess();
+        using var deps = JsonDocument.Parse(File.ReadAllText(Path.Combine(service.App.OutputDirectory, service.App.AssemblyName + ".deps.json")));
+        var libraries = deps.RootElement.GetProperty("libraries").EnumerateObject().Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var (id, version) in service.Shape.Pinned!)
+        {
+            Assert.True(libraries.Contains($"{id}/{version}"), $"{id} {version} is not what the scaffolded service runs on: {string.Join(", ", libraries.Where(l => l.StartsWith(id + "/", StringComparison.Ordinal)))}{Describe(service)}");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(CorpusShape.AllAsTheoryData), MemberType = typeof(CorpusShape))]
     public async Task Migrate_refuses_the_pooled_url_then_applies_over_the_direct_url_once(string shapeName)
     {
@@ -101,6 +118,31 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         foreach (var table in service.Shape.MigrationsTables)
         {
             Assert.True(await TableExistsAsync(db, table), $"migrate did not create {table}{System.Environment.NewLine}{first}");
+        }
+
+        if (service.Shape.Seeded is { } seeded)
+        {
+            // The startup seeding moved behind migrate: done once, after the migrations, not again on the second run.
+            Assert.True(first.StdOut.Contains("Running the service's migrate step", StringComparison.Ordinal), $"{first}");
+            Assert.Equal(seeded.Rows, await CountAsync(db, seeded.Table));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusShape.WithDevelopmentEndpointsAsTheoryData), MemberType = typeof(CorpusShape))]
+    public async Task The_service_defaults_endpoints_still_answer_beside_FlyMpg_s(string shapeName)
+    {
+        var service = await ScaffoldedService.GetAsync(CorpusShape.Named(shapeName));
+        var name = $"scaffold_defaults_{shapeName.ToLowerInvariant()}";
+        var db = await MigratedDatabaseAsync(service, name);
+        var environment = FlyEnvironment(service, db.PooledUrl, db.DirectUrl, name.Replace('_', '-'));
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // where ServiceDefaults maps them
+        await using var running = await service.App.StartWebAsync(environment);
+
+        foreach (var path in service.Shape.DevelopmentEndpoints!.Concat(["/healthz", "/readyz"]))
+        {
+            using var response = await running.Http.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}{System.Environment.NewLine}{mpg.Mask(running.Output)}");
         }
     }
 
@@ -144,7 +186,15 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         var db = await MigratedDatabaseAsync(service, name);
         var pooler = await mpg.AddPoolerAsync(mpg.CreatePolicyFile($"client_idle_timeout = {PoolerIdleTimeoutSeconds}"));
         var flyAppName = name.Replace('_', '-');
-        await using var running = await service.App.StartWebAsync(FlyEnvironment(service, pooler.UrlFor(db.Name), db.DirectUrl, flyAppName));
+        var environment = FlyEnvironment(service, pooler.UrlFor(db.Name), db.DirectUrl, flyAppName);
+        if (service.Shape.RawNpgsqlReads)
+        {
+            // Dapper's reads are not retried (EF Core's are): FlyMpg's idle lifetime must stay below the pooler's idle
+            // timeout, as its default (300 s) does against MPG's; the stand-in's is 3 s, so the lifetime here is 1 s.
+            environment["FlyMpg__Pooled__ConnectionIdleLifetime"] = "1";
+        }
+
+        await using var running = await service.App.StartWebAsync(environment);
         await CreateAsync(running, service);
 
         // Warm the pool, then stay quiet until the pooler has closed every idle client of the service.
@@ -162,7 +212,16 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
 
         var closedByPooler = File.ReadLines(pooler.LogFile).Count(l => l.Contains("closing because: client_idle_timeout", StringComparison.Ordinal) && !l.Contains("pgbouncer_admin", StringComparison.Ordinal));
         output.WriteLine($"{service.Shape.Folder}: {closedByPooler} idle client(s) closed by the pooler; burst of 40: {burst}");
-        Assert.True(closedByPooler > 0, $"the pooler closed no idle client: the trap was not armed{System.Environment.NewLine}{mpg.Mask(running.Output)}");
+        if (service.Shape.RawNpgsqlReads)
+        {
+            // The service left the pooler during the pause (polled above) by closing its idle connections itself.
+            Assert.True(closedByPooler == 0, $"the pooler closed {closedByPooler} idle client(s): FlyMpg's idle lifetime did not keep below its timeout{System.Environment.NewLine}{mpg.Mask(running.Output)}");
+        }
+        else
+        {
+            Assert.True(closedByPooler > 0, $"the pooler closed no idle client: the trap was not armed{System.Environment.NewLine}{mpg.Mask(running.Output)}");
+        }
+
         Assert.True(burst.Successful == 40, $"burst after idle reclaim: {burst}{System.Environment.NewLine}{mpg.Mask(running.Output)}");
     }
 
@@ -213,12 +272,13 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
         var watching = mpg.WatchMaxClientsAsync(client => client.Database == name, stopWatching.Token);
         await Task.WhenAll(Enumerable.Range(0, LoadClients).Select(client => Task.Run(async () =>
         {
-            while (Interlocked.Increment(ref issued) <= LoadRequests)
+            // The request's own number: `issued` itself may have moved on by the time the body is built (two POSTs, one SKU).
+            while (Interlocked.Increment(ref issued) is var request && request <= LoadRequests)
             {
                 try
                 {
                     using var response = client % 4 == 0
-                        ? await running.Http.PostAsJsonAsync(service.Shape.ResourcePath, Unique(service.Shape.NewResource, issued))
+                        ? await running.Http.PostAsJsonAsync(service.Shape.ResourcePath, Unique(service.Shape.NewResource, request))
                         : await running.Http.GetAsync(service.Shape.ResourcePath);
                     if (!response.IsSuccessStatusCode)
                     {
@@ -293,6 +353,13 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
             p => p.Name,
             p => p.Value.ValueKind == JsonValueKind.String ? $"{p.Value.GetString()}-{n}" : (object?)p.Value);
 
+    private static async Task<int> CountAsync(FreshDatabase db, string table)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(db.DirectConnectionString);
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
     private async Task<bool> TableExistsAsync(FreshDatabase db, string table)
     {
         await using var dataSource = NpgsqlDataSource.Create(db.DirectConnectionString);
@@ -302,5 +369,5 @@ public sealed class ScaffolderTests(MpgStandIn mpg, ITestOutputHelper output)
     }
 
     private static string Describe(ScaffoldedService service) =>
-        $"{System.Environment.NewLine}{service.Shape}{System.Environment.NewLine}{service.Add}{System.Environment.NewLine}{service.Format}";
+        $"{System.Environment.NewLine}{service.Shape}{System.Environment.NewLine}{service.Restore}{System.Environment.NewLine}{service.Add}{System.Environment.NewLine}{service.Format}";
 }

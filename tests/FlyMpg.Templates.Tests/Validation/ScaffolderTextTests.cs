@@ -44,8 +44,17 @@ public sealed class ScaffolderTextTests
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, readme));
 
-        Assert.Contains("dotnet new " + string.Join(' ', ScaffoldedService.AddCommand), text);
-        Assert.Contains("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), text);
+        // The three commands as one block, in order, each line the command (a comment may follow it).
+        string[] commands =
+        [
+            "dotnet " + string.Join(' ', ScaffoldedService.RestoreCommand),
+            "dotnet new " + string.Join(' ', ScaffoldedService.AddCommand),
+            "dotnet " + string.Join(' ', ScaffoldedService.FormatCommand),
+        ];
+        var lines = text.Split('\n').Select(l => l.Split('#')[0].Trim()).ToList();
+        var block = Enumerable.Range(0, Math.Max(0, lines.Count - 2)).Any(i => lines[i] == commands[0] && lines[i + 1] == commands[1] && lines[i + 2] == commands[2]);
+
+        Assert.True(block, $"{readme} does not give, as three lines in a row:{Environment.NewLine}{string.Join(Environment.NewLine, commands)}");
         Assert.Contains("dotnet " + string.Join(' ', ScaffoldedService.FormatCommand), MpgSection);
     }
 }

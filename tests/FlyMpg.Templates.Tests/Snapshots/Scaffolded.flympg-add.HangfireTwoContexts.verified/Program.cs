@@ -10,9 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Heroku-style: the platform hands us DATABASE_URL.
-var connectionString = DatabaseUrl.ToConnectionString(builder.Configuration["DATABASE_URL"]);
-
 builder.AddFlyPostgres<BillingContext>();
 builder.AddFlyDbContext<AuditContext>();
 

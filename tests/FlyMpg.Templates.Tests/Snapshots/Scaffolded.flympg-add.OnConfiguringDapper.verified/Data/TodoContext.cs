@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Todo.Api.Todos;
+
+namespace Todo.Api.Data;
+
+public class TodoContext : DbContext
+{
+    private readonly IConfiguration _configuration;
+
+    public TodoContext(DbContextOptions<TodoContext> options, IConfiguration configuration) : base(options)
+    {
+        _configuration = configuration;
+    }
+
+    public DbSet<TodoItem> Todos => Set<TodoItem>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (!optionsBuilder.IsConfigured)
+        {
+            optionsBuilder.UseNpgsql(_configuration.GetConnectionString("Default"));
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<TodoItem>().Property(t => t.Title).HasMaxLength(200);
+}
