@@ -60,7 +60,15 @@ public sealed class WriteRetryTests(MpgStandIn mpg, ITestOutputHelper output)
         var database = await mpg.CreateFreshDatabaseAsync(name);
         await using (var direct = mpg.CreateDirectDataSource(database.Name))
         {
-            await using var create = direct.CreateCommand("CREATE TABLE rows (id serial PRIMARY KEY, title text NOT NULL)");
+            // Each INSERT spends 20 ms in Postgres (a trigger), as a write does where the database is a network hop
+            // away: when the pooler stalls, the INSERTs it already sent are still running, so Postgres commits them
+            // and their answers are lost. On loopback that window is microseconds, and on a busy host 12 faults
+            // could all miss it (seen once: 0 writes cut off, 0 rows twice).
+            await using var create = direct.CreateCommand("""
+                CREATE TABLE rows (id serial PRIMARY KEY, title text NOT NULL);
+                CREATE FUNCTION rows_take_time() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.02); RETURN NEW; END $$;
+                CREATE TRIGGER rows_take_time BEFORE INSERT ON rows FOR EACH ROW EXECUTE FUNCTION rows_take_time();
+                """);
             await create.ExecuteNonQueryAsync();
         }
 
