@@ -57,8 +57,11 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problemD
                 {
                     DatabaseFailureKind.OutcomeUnknown => "The connection to the database broke while the request ran; it may have been applied. Retry with the same Idempotency-Key.",
                     DatabaseFailureKind.BreakerOpen => "The database is down (a restart or failover); the request was not tried. Retry later.",
-                    _ => "The database or its connection pooler is unavailable or full. Retry later.",
+                    DatabaseFailureKind.Saturated => "The connection pool (the service's or the pooler's) is full: no connection came free in time and the request did not run. Retry later.",
+                    _ => "The database or its connection pooler is unavailable (a restart or failover); the request did not run. Retry later.",
                 },
+                // The metric's label, for a client (or a dashboard of its own) that tells a full pool from an outage.
+                Extensions = { ["reason"] = FlyMpgMetrics.Reason(kind) },
             },
         });
     }

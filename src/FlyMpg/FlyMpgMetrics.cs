@@ -81,7 +81,8 @@ internal static class FlyMpgMetrics
         null => failure.GetType().Name,
     };
 
-    private static string Reason(DatabaseFailureKind kind) => kind switch
+    /// <summary>The <c>flympg.reason</c> of a 503, also given to the client in its problem details.</summary>
+    public static string Reason(DatabaseFailureKind kind) => kind switch
     {
         DatabaseFailureKind.NeverRan => "never_ran",
         DatabaseFailureKind.OutcomeUnknown => "outcome_unknown",

@@ -20,6 +20,14 @@ public class DatabaseUnavailableHandlerTests
         return (await handler.TryHandleAsync(context, failure, CancellationToken.None), context);
     }
 
+    // The problem details' "reason": the metric's flympg.reason, for the client.
+    private static string? ReasonIn(HttpContext context)
+    {
+        context.Response.Body.Position = 0;
+        using var body = System.Text.Json.JsonDocument.Parse(context.Response.Body);
+        return body.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
+    }
+
     [Fact]
     public async Task A_full_pooler_is_answered_503_and_counted_as_saturated()
     {
@@ -31,6 +39,17 @@ public class DatabaseUnavailableHandlerTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         var counted = Assert.Single(responses.Measurements, m => Equals(m.Tags["flympg.reason"], "saturated"));
         Assert.Equal(1, counted.Value);
+        Assert.Equal("saturated", ReasonIn(context));
+    }
+
+    [Fact]
+    public async Task A_database_that_refuses_connections_is_answered_503_with_a_reason_a_client_tells_from_a_full_pool()
+    {
+        var (handled, context) = await HandleAsync(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+
+        Assert.True(handled);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("never_ran", ReasonIn(context));
     }
 
     [Fact]
@@ -45,6 +64,7 @@ public class DatabaseUnavailableHandlerTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
         Assert.Equal(1, Assert.Single(responses.Measurements, m => Equals(m.Tags["flympg.reason"], "breaker_open")).Value);
+        Assert.Equal("breaker_open", ReasonIn(context));
         Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Information);
     }
 

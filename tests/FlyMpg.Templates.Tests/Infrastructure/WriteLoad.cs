@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace FlyMpg.Templates.Tests.Infrastructure;
 
@@ -62,13 +63,13 @@ public sealed class WriteLoad(HttpClient http, int clients)
             do
             {
                 var started = Now;
-                var status = await PostAsync(title, key, requestTimeout);
+                var (status, reason) = await PostAsync(title, key, requestTimeout);
                 if (status is null)
                 {
                     _unanswered.Enqueue(title);
                 }
 
-                _answers.Enqueue(new WriteAnswer(started, Now, status));
+                _answers.Enqueue(new WriteAnswer(started, Now, status, reason));
                 if (status == HttpStatusCode.Created)
                 {
                     _acknowledged[title] = client;
@@ -93,7 +94,7 @@ public sealed class WriteLoad(HttpClient http, int clients)
         }
     }
 
-    private async Task<HttpStatusCode?> PostAsync(string title, string? key, TimeSpan requestTimeout)
+    private async Task<(HttpStatusCode? Status, string? Reason)> PostAsync(string title, string? key, TimeSpan requestTimeout)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/todos") { Content = JsonContent.Create(new { title }) };
         if (key is not null)
@@ -110,11 +111,25 @@ public sealed class WriteLoad(HttpClient http, int clients)
                 _failures.Enqueue($"{(int)response.StatusCode} at {Now.TotalSeconds:F1} s: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
             }
 
-            return response.StatusCode;
+            return (response.StatusCode, response.StatusCode == HttpStatusCode.ServiceUnavailable ? await ReasonAsync(response) : null);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
             _failures.Enqueue($"no answer at {Now.TotalSeconds:F1} s: {(deadline.IsCancellationRequested ? $"nothing within {requestTimeout.TotalSeconds:0} s" : e.GetBaseException().Message)}");
+            return (null, null);
+        }
+    }
+
+    // FlyMpg's 503 names its reason in its problem details; a body without one (not FlyMpg's) gives null.
+    private static async Task<string?> ReasonAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            using var problem = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(CancellationToken.None));
+            return problem.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
+        }
+        catch (JsonException)
+        {
             return null;
         }
     }
