@@ -15,6 +15,13 @@ namespace FlyMpg;
 /// clears the data source's pool: its idle connections predate the outage, and after a PgBouncer restart or <c>KILL</c>
 /// every one of them is closed at the other end, so a probe that took one would fail on it rather than on the database.
 /// <para>
+/// When Postgres goes away between statements, no operation sees an outage error: PgBouncer holds each one while it
+/// waits to log in again. So when operations are in flight and none has finished for
+/// <see cref="BreakerSettings.StallMilliseconds"/>, a new connection (outside the pool, which they hold) runs
+/// <c>SELECT 1</c>: PgBouncer refuses it at once while its logins fail, and that outage error opens the breaker. An
+/// answer, or none within its timeout (a <c>PAUSE</c>, a full pooler, a long statement), leaves it closed.
+/// </para>
+/// <para>
 /// One for the web process's pooled data source, shared by <see cref="TransientRetry"/>, <see cref="FlyExecutionStrategy"/>
 /// and the readiness check. The worker's jobs are retried by Hangfire, and <c>migrate</c> and <c>doctor</c> report
 /// their own failures: they get <see cref="Off"/>.
@@ -41,13 +48,28 @@ internal sealed class DatabaseBreaker : IDisposable
     /// </summary>
     internal static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the stall check waits for its connection and its answer. PgBouncer's refusal comes in milliseconds;
+    /// waiting longer would only find a pooler that holds the check as it holds the requests.
+    /// </summary>
+    internal static readonly TimeSpan StallCheckTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private readonly NpgsqlDataSource? _dataSource;
     private readonly bool _enabled;
     private readonly TimeSpan _sampling;
     private readonly TimeSpan _break;
+    private readonly TimeSpan _stall;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Func<CancellationToken, Task>? _checkOnNewConnection;
+    private readonly ITimer? _stallWatch;
+
+    // Operations let through and not yet reported back, and when one last got an answer (or the first started).
+    private int _inFlight;
+    private long _lastProgress;
+    private long _lastStallCheck;
+    private int _checking;
 
     // The timestamps of the last FailureThreshold outage errors while closed, oldest at _nextSlot once full.
     private readonly long[] _recentOutages;
@@ -62,7 +84,15 @@ internal sealed class DatabaseBreaker : IDisposable
     private long _refused;
     private string _lastOutage = "";
 
-    public DatabaseBreaker(NpgsqlDataSource dataSource, string name, BreakerSettings settings, TimeProvider time, ILogger<DatabaseBreaker> logger)
+    /// <param name="dataSource">The pooled data source it looks after; cleared when it opens.</param>
+    /// <param name="name">The data source's name, on its metrics and log lines.</param>
+    /// <param name="settings">Section <c>FlyMpg:Breaker</c>.</param>
+    /// <param name="time">The clock of its windows, breaks and stall watch.</param>
+    /// <param name="logger">One line when it opens, one when it closes.</param>
+    /// <param name="checkOnNewConnection">
+    /// Runs <c>SELECT 1</c> on a new connection outside <paramref name="dataSource"/>'s pool, for the stall check; null: no stall check.
+    /// </param>
+    public DatabaseBreaker(NpgsqlDataSource dataSource, string name, BreakerSettings settings, TimeProvider time, ILogger<DatabaseBreaker> logger, Func<CancellationToken, Task>? checkOnNewConnection = null)
     {
         _dataSource = dataSource;
         Name = name;
@@ -70,11 +100,18 @@ internal sealed class DatabaseBreaker : IDisposable
         _recentOutages = new long[settings.FailureThreshold];
         _sampling = TimeSpan.FromMilliseconds(settings.SamplingMilliseconds);
         _break = TimeSpan.FromMilliseconds(settings.BreakMilliseconds);
+        _stall = TimeSpan.FromMilliseconds(settings.StallMilliseconds);
         _time = time;
         _logger = logger;
         if (_enabled)
         {
             FlyMpgMetrics.Observe(this);
+            if (checkOnNewConnection is not null)
+            {
+                _checkOnNewConnection = checkOnNewConnection;
+                // Looks twice per stall period: a stall is seen at most half a period late.
+                _stallWatch = time.CreateTimer(_ => WatchForStall(), null, _stall / 2, _stall / 2);
+            }
         }
     }
 
@@ -103,7 +140,7 @@ internal sealed class DatabaseBreaker : IDisposable
     {
         if (_state == BreakerState.Closed)
         {
-            return default;
+            return Started(default);
         }
 
         var now = _time.GetTimestamp();
@@ -114,10 +151,10 @@ internal sealed class DatabaseBreaker : IDisposable
             switch (_state)
             {
                 case BreakerState.Closed:
-                    return default;
+                    return Started(default);
                 case BreakerState.Open when now >= _probeDueAt:
                 case BreakerState.HalfOpen when _time.GetElapsedTime(_probeStartedAt, now) >= ProbeTimeout:
-                    return StartProbe(now);
+                    return Started(StartProbe(now));
             }
 
             _refused++;
@@ -131,6 +168,7 @@ internal sealed class DatabaseBreaker : IDisposable
     /// <summary>The operation <paramref name="attempt"/> succeeded: a probe's success closes the breaker.</summary>
     public void Succeeded(BreakerAttempt attempt)
     {
+        Finished(answered: true);
         if (!attempt.IsProbe)
         {
             // Only time and probes govern an open breaker: an operation let through before it opened proves nothing.
@@ -156,6 +194,7 @@ internal sealed class DatabaseBreaker : IDisposable
     /// </summary>
     public void Failed(BreakerAttempt attempt, Exception failure)
     {
+        Finished(answered: !GotNoAnswer(failure));
         if (!_enabled || (!attempt.IsProbe && (_state != BreakerState.Closed || !DatabaseFailure.IsOutage(failure))))
         {
             return;
@@ -213,6 +252,90 @@ internal sealed class DatabaseBreaker : IDisposable
         }
     }
 
+    private BreakerAttempt Started(BreakerAttempt attempt)
+    {
+        if (_enabled && Interlocked.Increment(ref _inFlight) == 1)
+        {
+            Volatile.Write(ref _lastProgress, _time.GetTimestamp());
+        }
+
+        return attempt;
+    }
+
+    // An operation that timed out or was given up is no progress: the database may be holding it too.
+    private void Finished(bool answered)
+    {
+        if (_enabled)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            if (answered)
+            {
+                Volatile.Write(ref _lastProgress, _time.GetTimestamp());
+            }
+        }
+    }
+
+    // On the stall watch's timer: operations in flight, none finished for a stall period, no check within one.
+    private void WatchForStall()
+    {
+        var now = _time.GetTimestamp();
+        if (_state != BreakerState.Closed
+            || Volatile.Read(ref _inFlight) <= 0
+            || _time.GetElapsedTime(Volatile.Read(ref _lastProgress), now) < _stall
+            || _time.GetElapsedTime(Volatile.Read(ref _lastStallCheck), now) < _stall
+            || Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastStallCheck, now);
+        _ = CheckStallAsync();
+    }
+
+    private async Task CheckStallAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(StallCheckTimeout, _time);
+            await _checkOnNewConnection!(timeout.Token);
+        }
+        catch (Exception e) when (DatabaseFailure.IsOutage(e) && !GotNoAnswer(e))
+        {
+            OpenAfterStall(e);
+        }
+        catch (Exception e)
+        {
+            // An answer that is not an outage, or none in time: the pooler holds requests (PAUSE, a full pool), not refuses them.
+            _logger.LogDebug(e, "The stall check of the '{DataSource}' database found no outage.", Name);
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
+        }
+    }
+
+    private void OpenAfterStall(Exception failure)
+    {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            if (_state != BreakerState.Closed)
+            {
+                return;
+            }
+
+            _openedAt = now;
+            _refused = 0;
+            Open(now, failure);
+        }
+
+        _dataSource?.Clear();
+        _logger.LogWarning(
+            failure,
+            "The database of the '{DataSource}' data source is down: requests waited {StallMs} ms without an answer and a new connection got {LastOutage}. Requests that need it are answered 503 at once; one request probes it every {BreakMs} ms.",
+            Name, _stall.TotalMilliseconds, Describe(failure), _break.TotalMilliseconds);
+    }
+
     /// <summary>Runs <paramref name="operation"/> through <see cref="Enter"/>, <see cref="Succeeded"/> and <see cref="Failed"/>.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> operation)
     {
@@ -247,26 +370,29 @@ internal sealed class DatabaseBreaker : IDisposable
         }
     }
 
-    public void Dispose() => FlyMpgMetrics.Forget(this);
+    public void Dispose()
+    {
+        _stallWatch?.Dispose();
+        FlyMpgMetrics.Forget(this);
+    }
 
     // An answer from Postgres (a constraint, a bug in the SQL) or from the app's own code after it: the database serves.
     // No answer: an outage error, a full pooler, a Command Timeout, or the request given up.
-    private static bool DatabaseAnswered(Exception failure)
-    {
-        if (DatabaseFailure.Classify(failure) != DatabaseFailureKind.NotAnOutage)
-        {
-            return false;
-        }
+    private static bool DatabaseAnswered(Exception failure) =>
+        DatabaseFailure.Classify(failure) == DatabaseFailureKind.NotAnOutage && !GotNoAnswer(failure);
 
+    // A timeout or a cancellation anywhere in the chain: no answer came in time.
+    private static bool GotNoAnswer(Exception failure)
+    {
         for (Exception? e = failure; e is not null; e = e.InnerException)
         {
             if (e is TimeoutException or OperationCanceledException)
             {
-                return false;
+                return true;
             }
         }
 
-        return true;
+        return false;
     }
 
     private static string Describe(Exception failure) => DatabaseFailure.FindNpgsqlException(failure) switch

@@ -59,6 +59,29 @@ public sealed class FlyPostgresConnections
         return WithCommonSettings(builder, role);
     }
 
+    /// <summary>
+    /// One connection outside the pooled connection's pool, for the breaker's stall check
+    /// (<see cref="BreakerSettings.StallMilliseconds"/>): the requests it looks after hold the pool. Never pooled, at most
+    /// one at a time, and it waits <see cref="DatabaseBreaker.StallCheckTimeout"/> at most to connect and for its answer.
+    /// </summary>
+    internal NpgsqlConnectionStringBuilder StallCheck()
+    {
+        var builder = Pooled("web-check");
+        builder.Pooling = false;
+        builder.Timeout = (int)DatabaseBreaker.StallCheckTimeout.TotalSeconds;
+        builder.CommandTimeout = (int)DatabaseBreaker.StallCheckTimeout.TotalSeconds;
+        return builder;
+    }
+
+    /// <summary>Runs <c>SELECT 1</c> on a new <see cref="StallCheck"/> connection: what the breaker's stall check asks the pooler.</summary>
+    internal async Task SelectOneOnStallCheckConnectionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(StallCheck().ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     /// <summary>A short direct connection (doctor, EF tools); <paramref name="role"/> names the process in <c>pg_stat_activity</c>.</summary>
     /// <exception cref="DatabaseConfigurationException"><c>DIRECT_DATABASE_URL</c> is missing or malformed.</exception>
     public NpgsqlConnectionStringBuilder Direct(string role) => DirectWith(Settings.Direct, role);
@@ -111,6 +134,7 @@ public sealed class FlyPostgresConnections
         Require($"{section}:Breaker:FailureThreshold", settings.Breaker.FailureThreshold, 1, 100);
         Require($"{section}:Breaker:SamplingMilliseconds", settings.Breaker.SamplingMilliseconds, 1, 60_000);
         Require($"{section}:Breaker:BreakMilliseconds", settings.Breaker.BreakMilliseconds, 1, 60_000);
+        Require($"{section}:Breaker:StallMilliseconds", settings.Breaker.StallMilliseconds, 100, 60_000);
 
         return settings;
     }

@@ -59,7 +59,7 @@ public static class FlyPostgresExtensions
         services.AddKeyedSingleton(FlyPostgres.DirectDataSourceKey, (provider, _) => provider.GetRequiredService<FlyDataSources>().DirectForThisProcess);
         // One breaker for the web process's pooled data source; the worker, migrate and doctor keep failing on their own.
         services.AddSingleton(provider => provider.GetRequiredService<FlyProcess>().Command == FlyCommand.Web && settings.Breaker.Enabled
-            ? new DatabaseBreaker(provider.GetRequiredService<NpgsqlDataSource>(), FlyDataSources.PooledName, settings.Breaker, TimeProvider.System, provider.GetRequiredService<ILogger<DatabaseBreaker>>())
+            ? new DatabaseBreaker(provider.GetRequiredService<NpgsqlDataSource>(), FlyDataSources.PooledName, settings.Breaker, TimeProvider.System, provider.GetRequiredService<ILogger<DatabaseBreaker>>(), connections.SelectOneOnStallCheckConnectionAsync)
             : DatabaseBreaker.Off);
         services.AddSingleton(provider => new TransientRetry(settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>(), provider.GetRequiredService<ILogger<TransientRetry>>()));
         services.AddSingleton(new FlyContextType(typeof(TContext), (provider, configure) =>

@@ -28,11 +28,11 @@ public class BreakerSettingsTests
     }
 
     [Fact]
-    public void By_default_two_outage_errors_within_a_second_open_it_and_a_probe_is_let_through_every_half_second()
+    public void By_default_two_outage_errors_within_a_second_open_it_a_probe_is_let_through_every_half_second_and_a_second_without_answers_is_checked()
     {
         var defaults = new BreakerSettings();
 
-        Assert.Equal((true, 2, 1000, 500), (defaults.Enabled, defaults.FailureThreshold, defaults.SamplingMilliseconds, defaults.BreakMilliseconds));
+        Assert.Equal((true, 2, 1000, 500, 1000), (defaults.Enabled, defaults.FailureThreshold, defaults.SamplingMilliseconds, defaults.BreakMilliseconds, defaults.StallMilliseconds));
     }
 
     [Fact]

@@ -39,6 +39,18 @@ public class FlyPostgresConnectionsTests
     }
 
     [Fact]
+    public void The_breakers_stall_check_goes_through_PgBouncer_outside_the_pool_and_waits_2_s_at_most()
+    {
+        var check = Connections().StallCheck();
+
+        Assert.Equal("pgbouncer.abc.flympg.net", check.Host);
+        Assert.False(check.Pooling);
+        Assert.Equal(0, check.MaxAutoPrepare);
+        Assert.Equal((2, 2), (check.Timeout, check.CommandTimeout));
+        Assert.Equal("testhost:web-check", check.ApplicationName);
+    }
+
+    [Fact]
     public void The_pooled_connection_overrides_unsafe_settings_given_in_DATABASE_URL()
     {
         var pooled = Connections(
@@ -67,6 +79,7 @@ public class FlyPostgresConnectionsTests
     [InlineData("FlyMpg:Breaker:FailureThreshold", "0", "FlyMpg:Breaker:FailureThreshold is 0; it must be a whole number from 1 to 100.")]
     [InlineData("FlyMpg:Breaker:SamplingMilliseconds", "0", "FlyMpg:Breaker:SamplingMilliseconds is 0; it must be a whole number from 1 to 60000.")]
     [InlineData("FlyMpg:Breaker:BreakMilliseconds", "600000", "FlyMpg:Breaker:BreakMilliseconds is 600000; it must be a whole number from 1 to 60000.")]
+    [InlineData("FlyMpg:Breaker:StallMilliseconds", "50", "FlyMpg:Breaker:StallMilliseconds is 50; it must be a whole number from 100 to 60000.")]
     [InlineData("FlyMpg:Migrate:LockTimeoutMilliseconds", "-1", "FlyMpg:Migrate:LockTimeoutMilliseconds is -1; it must be a whole number from 0 to 60000.")]
     [InlineData("FlyMpg:Migrate:LockTimeoutMilliseconds", "60001", "FlyMpg:Migrate:LockTimeoutMilliseconds is 60001; it must be a whole number from 0 to 60000.")]
     [InlineData("FlyMpg:Migrate:LockRetrySeconds", "3601", "FlyMpg:Migrate:LockRetrySeconds is 3601; it must be a whole number from 0 to 3600.")]
