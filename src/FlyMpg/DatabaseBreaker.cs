@@ -168,7 +168,7 @@ internal sealed class DatabaseBreaker : IDisposable
     /// <summary>The operation <paramref name="attempt"/> succeeded: a probe's success closes the breaker.</summary>
     public void Succeeded(BreakerAttempt attempt)
     {
-        Finished(answered: true);
+        Finished(failure: null);
         if (!attempt.IsProbe)
         {
             // Only time and probes govern an open breaker: an operation let through before it opened proves nothing.
@@ -194,7 +194,7 @@ internal sealed class DatabaseBreaker : IDisposable
     /// </summary>
     public void Failed(BreakerAttempt attempt, Exception failure)
     {
-        Finished(answered: !GotNoAnswer(failure));
+        Finished(failure);
         if (!_enabled || (!attempt.IsProbe && (_state != BreakerState.Closed || !DatabaseFailure.IsOutage(failure))))
         {
             return;
@@ -224,9 +224,7 @@ internal sealed class DatabaseBreaker : IDisposable
             else if (_state == BreakerState.Closed && RecordOutage(now))
             {
                 opened = true;
-                _openedAt = now;
-                _refused = 0;
-                Open(now, failure);
+                OpenAfterClosed(now, failure);
             }
             else
             {
@@ -252,9 +250,10 @@ internal sealed class DatabaseBreaker : IDisposable
         }
     }
 
+    // Counted only where a stall watch reads them.
     private BreakerAttempt Started(BreakerAttempt attempt)
     {
-        if (_enabled && Interlocked.Increment(ref _inFlight) == 1)
+        if (_stallWatch is not null && Interlocked.Increment(ref _inFlight) == 1)
         {
             Volatile.Write(ref _lastProgress, _time.GetTimestamp());
         }
@@ -263,15 +262,17 @@ internal sealed class DatabaseBreaker : IDisposable
     }
 
     // An operation that timed out or was given up is no progress: the database may be holding it too.
-    private void Finished(bool answered)
+    private void Finished(Exception? failure)
     {
-        if (_enabled)
+        if (_stallWatch is null)
         {
-            Interlocked.Decrement(ref _inFlight);
-            if (answered)
-            {
-                Volatile.Write(ref _lastProgress, _time.GetTimestamp());
-            }
+            return;
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        if (failure is null || !GotNoAnswer(failure))
+        {
+            Volatile.Write(ref _lastProgress, _time.GetTimestamp());
         }
     }
 
@@ -324,9 +325,7 @@ internal sealed class DatabaseBreaker : IDisposable
                 return;
             }
 
-            _openedAt = now;
-            _refused = 0;
-            Open(now, failure);
+            OpenAfterClosed(now, failure);
         }
 
         _dataSource?.Clear();
@@ -419,6 +418,14 @@ internal sealed class DatabaseBreaker : IDisposable
         _probeStartedAt = now;
         FlyMpgMetrics.RecordBreakerTransition(Name, BreakerState.HalfOpen);
         return new BreakerAttempt(_probe);
+    }
+
+    // An outage begins: its start and its refusals are counted from here, for the line that logs its end.
+    private void OpenAfterClosed(long now, Exception failure)
+    {
+        _openedAt = now;
+        _refused = 0;
+        Open(now, failure);
     }
 
     private void Open(long now, Exception failure)
