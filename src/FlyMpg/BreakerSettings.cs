@@ -35,7 +35,8 @@ public sealed class BreakerSettings
     /// Milliseconds with requests in flight and not one answered after which a new connection checks the database.
     /// Default 1000: when Postgres restarts or crashes between statements, no request sees an outage error; PgBouncer holds
     /// every one for up to <c>server_login_retry</c> (15 s), but refuses a new connection's query at once
-    /// (<c>pgbouncer cannot connect to server</c>), and that refusal opens the breaker. A second without one answer is
+    /// (<c>server login has been failing</c>, or <c>pgbouncer cannot connect to server</c> in later versions), and that
+    /// refusal opens the breaker. A second without one answer is
     /// far beyond this service's own statements (milliseconds) and within the Fly proxy's patience.
     /// </summary>
     public int StallMilliseconds { get; set; } = 1000;

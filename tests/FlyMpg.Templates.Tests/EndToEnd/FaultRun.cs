@@ -17,4 +17,17 @@ public sealed record FaultRun(string Name, WriteLoad Load, WriteLoadOutcome Outc
 
     /// <summary>The answers to requests sent from <paramref name="from"/> until the pooler served again.</summary>
     public IReadOnlyList<WriteAnswer> SentDuringOutage(TimeSpan from) => Load.Answers.Where(a => a.Sent >= from && a.Sent < ServedAgain).ToList();
+
+    /// <summary>
+    /// The answers by when they were sent, one line per <paramref name="window"/> from the fault on: how many, of which
+    /// status, and the slowest. What a failing spec shows of the outage's course.
+    /// </summary>
+    public string Timeline(TimeSpan window) =>
+        string.Join(Environment.NewLine, Load.Answers
+            .Where(a => a.Sent >= FaultAt - window)
+            .GroupBy(a => (int)Math.Floor((a.Sent - FaultAt) / window))
+            .OrderBy(g => g.Key)
+            .Select(g => $"{(FaultAt + g.Key * window).TotalSeconds,6:F1} s: {g.Count(),5} sent, " +
+                string.Join(", ", g.GroupBy(a => a.Reason ?? (a.Status is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")).OrderBy(s => s.Key).Select(s => $"{s.Count()} {s.Key}")) +
+                $"; slowest {g.Max(a => a.Latency).TotalSeconds:F2} s"));
 }

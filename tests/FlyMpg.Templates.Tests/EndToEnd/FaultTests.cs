@@ -12,11 +12,12 @@ namespace FlyMpg.Templates.Tests.EndToEnd;
 /// concurrent writes through its own PgBouncer (transaction mode, MPG's policy), loses no acknowledged write, applies
 /// none twice, answers an outage with 503 (never a 500, never a hang) and serves again as soon as the pooler does.
 /// Once requests have failed with outage errors, the next ones get their 503 at once (FlyMpg's breaker) instead of
-/// waiting in PgBouncer while it retries its login to Postgres (<c>server_login_retry</c>, 15 s); where there is no
-/// outage, the breaker never opens.
+/// waiting in PgBouncer while it retries its login to Postgres (<c>server_login_retry</c>, 15 s); when Postgres went away
+/// between statements and no request failed, a second without answers makes the service ask on a new connection, which
+/// PgBouncer refuses at once (the stall check); where there is no outage, the breaker never opens.
 /// </summary>
 [Collection("mpg")]
-public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
+public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output) : IDisposable
 {
     private const int Clients = 16;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
@@ -37,8 +38,22 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
 
     private static readonly TimeSpan BreakDuration = TimeSpan.FromMilliseconds(500);
 
+    // When no request sees an outage error (Postgres went away between statements): stopping Postgres (under 1 s), a
+    // second of requests without an answer (FlyMpg:Breaker:StallMilliseconds), half of one until the stall watch looks,
+    // and the check's refused connection; with room for a shared 2-core host.
+    private static readonly TimeSpan StalledOutageFoundWithin = TimeSpan.FromSeconds(4);
+
     // The service of the running scenario, for faults that act on it.
     private RunningService? _service;
+
+    // Users arriving beside the writers, in the scenarios that send them: when the fault began and when they stopped, on
+    // their clock.
+    private const int ArrivalsPerSecond = 40;
+    private ReadLoad? _arrivals;
+    private TimeSpan _arrivalsFaultAt;
+    private TimeSpan _arrivalsStoppedAt;
+
+    public void Dispose() => _arrivals?.Dispose();
 
     [Fact]
     public async Task PgBouncer_KILL_then_RESUME_cuts_statements_off_mid_INSERT_and_later_requests_get_their_503_at_once() =>
@@ -81,6 +96,43 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         output.WriteLine($"{run.Name}: requests sent during the outage: {latencies}; their 503s: {unavailable}");
         Assert.Null(run.BreakerState);
         Assert.True(latencies.P99 >= TimeSpan.FromSeconds(2), $"Without the breaker the outage was answered fast: {latencies}{Environment.NewLine}{run.ServiceOutput}");
+    }
+
+    [Fact]
+    public async Task Postgres_restarting_between_statements_is_found_by_a_new_connection_and_requests_arriving_after_get_their_503_at_once()
+    {
+        var run = await RunScenarioAsync("pg_restart_idle", OutageRecoveryBound, RestartPostgresBetweenStatementsWhileUsersArriveAsync);
+        AssertOutageAnsweredAtOnce(run);
+
+        // No request met an outage error: the writers' requests were all held (by PgBouncer, or behind those it held, for a
+        // pooled connection). The users who kept arriving show when the service knew, and what it answered from then on.
+        var arrivals = _arrivals!;
+        var refusedFrom = arrivals.Answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).Select(a => (TimeSpan?)a.Answered).Min();
+        var context = $"{arrivals.Describe()}{Environment.NewLine}{run.Scrape.Excerpt("flympg_")}{Environment.NewLine}{run.ServiceOutput}";
+        Assert.True(refusedFrom is { } found && found - _arrivalsFaultAt < StalledOutageFoundWithin, $"The service did not find the outage within {StalledOutageFoundWithin.TotalSeconds} s of the fault: {context}");
+        var after = arrivals.Answers.Where(a => a.Sent >= refusedFrom && a.Sent < _arrivalsStoppedAt).ToList();
+        var latencies = new Latencies(after.Select(a => a.Latency));
+        var slow = after.Count(a => a.Latency >= FailFastBound);
+        var held = new Latencies(arrivals.Answers.Where(a => a.Sent >= _arrivalsFaultAt && a.Sent < refusedFrom).Select(a => a.Latency));
+        var probes = run.BreakerTransitions("half_open");
+        output.WriteLine($"{run.Name}: users arriving at {ArrivalsPerSecond}/s got 503s from {(refusedFrom.Value - _arrivalsFaultAt).TotalSeconds:F2} s after the fault; " +
+            $"those who came before: {held}; after: {latencies}, {slow} slower than {FailFastBound.TotalSeconds} s, {probes} probe(s)");
+        Assert.True(run.BreakerTransitions("open") >= 1 && run.ServiceOutput.Contains("without an answer and a new connection got", StringComparison.Ordinal), $"The stall check did not open the breaker: {context}");
+        Assert.True(latencies.P99 < FailFastBound, $"Users arriving once the outage was found waited: {latencies}{Environment.NewLine}{context}");
+        Assert.True(slow <= probes, $"More slow answers ({slow}) than probes ({probes}): {context}");
+    }
+
+    [Fact]
+    public async Task Without_the_stall_check_requests_wait_in_PgBouncer_for_seconds_when_Postgres_restarts_between_statements()
+    {
+        // The failure the stall check prevents, under the same fault and load: no outage error ever reaches the service.
+        var run = await RunScenarioAsync(
+            "pg_restart_idle_no_stall_check", RecoveryBound, RestartPostgresBetweenStatementsWhileUsersArriveAsync, [], new() { ["FlyMpg__Breaker__StallMilliseconds"] = "60000" });
+
+        var arriving = new Latencies(_arrivals!.Answers.Where(a => a.Sent >= _arrivalsFaultAt && a.Sent < _arrivalsStoppedAt).Select(a => a.Latency));
+        output.WriteLine($"{run.Name}: users arriving at {ArrivalsPerSecond}/s during the outage: {arriving}");
+        Assert.True(run.BreakerTransitions("open") == 0, $"An outage error reached the service: the fault did not happen between statements{Environment.NewLine}{run.ServiceOutput}");
+        Assert.True(arriving.P99 >= TimeSpan.FromSeconds(5), $"Without the stall check the outage was answered fast: {arriving}{Environment.NewLine}{run.ServiceOutput}");
     }
 
     [Fact]
@@ -346,6 +398,41 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         await mpg.FaultAsync("postgres-start");
     }
 
+    // Postgres stops while no statement runs on any server connection: PAUSE returns once every one is back in the pool,
+    // Postgres closes them idle (no client sees an error), and the queries PgBouncer queued meanwhile meet its first
+    // failed login at RESUME, after which it holds them for server_login_retry. On a restart between statements only
+    // the queries sent between the sessions ending and that first failed login are held; PAUSE holds all of them.
+    // Beside the writers, users keep arriving (reads at a steady rate, whatever the service answers).
+    private async Task RestartPostgresBetweenStatementsWhileUsersArriveAsync(PgBouncerPooler pooler, string database)
+    {
+        var arrivals = _arrivals = new ReadLoad(_service!.Http.BaseAddress!, connections: 512, ArrivalsPerSecond, _ => "/todos/1");
+        using var stop = new CancellationTokenSource();
+        var arriving = arrivals.RunAsync(RequestTimeout, stop.Token);
+        try
+        {
+            _arrivalsFaultAt = arrivals.Now;
+            await PgBouncerAdmin.QueryAsync(pooler, $"PAUSE {database}");
+            try
+            {
+                await mpg.FaultAsync("postgres-stop-fast");
+            }
+            finally
+            {
+                await PgBouncerAdmin.QueryAsync(pooler, $"RESUME {database}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await mpg.FaultAsync("postgres-start");
+            await Task.Delay(TimeSpan.FromSeconds(4));
+        }
+        finally
+        {
+            _arrivalsStoppedAt = arrivals.Now;
+            await stop.CancelAsync();
+            await arriving; // those held still, up to the pool's Timeout
+        }
+    }
+
     private Task<FaultRun> RunScenarioAsync(string name, TimeSpan recoveryBound, Func<PgBouncerPooler, string, Task> fault, params string[] policyOverrides) =>
         RunScenarioAsync(name, recoveryBound, fault, policyOverrides, []);
 
@@ -390,10 +477,11 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
         Assert.DoesNotContain(mpg.Password, service.Output);
 
         // What the README's "requests answered 503" panel shows: every 503 the clients got, counted once.
+        var unavailable = outcome.Unavailable + (_arrivals?.Answers.Count(a => a.Status == HttpStatusCode.ServiceUnavailable) ?? 0);
         var counted = await Poll.UntilAsync(
-            $"flympg_unavailable_responses_total to count the {outcome.Unavailable} 503(s) the clients got",
+            $"flympg_unavailable_responses_total to count the {unavailable} 503(s) the clients got",
             service.ScrapeAsync,
-            scrape => UnavailableResponses(scrape) == outcome.Unavailable,
+            scrape => UnavailableResponses(scrape) == unavailable,
             TimeSpan.FromSeconds(5),
             scrape => $"{scrape.Excerpt("flympg_")}{Environment.NewLine}{context}",
             TimeSpan.FromMilliseconds(100));
@@ -408,7 +496,9 @@ public sealed class FaultTests(MpgStandIn mpg, ITestOutputHelper output)
     // (reason "saturated": requests PgBouncer held for 15 s took every pooled connection) is not an outage error.
     private void AssertOutageAnsweredAtOnce(FaultRun run)
     {
-        var context = $"{run.Scrape.Excerpt("flympg_")}{Environment.NewLine}{run.ServiceOutput}";
+        var timeline = run.Timeline(TimeSpan.FromMilliseconds(500));
+        output.WriteLine(timeline);
+        var context = $"{timeline}{Environment.NewLine}{run.Scrape.Excerpt("flympg_")}{Environment.NewLine}{run.ServiceOutput}";
         Assert.True(run.BreakerState == 0, $"The breaker is not closed after the outage: {context}");
         var firstOutage = run.Load.Answers
             .Where(a => a.Status == HttpStatusCode.ServiceUnavailable && a.Reason != "saturated" && a.Answered < run.ServedAgain)
