@@ -10,7 +10,7 @@
 #   mpg-local.sh stop       [--state-dir DIR]
 #   mpg-local.sh sync-auth  [--state-dir DIR]
 #   mpg-local.sh psql       [--state-dir DIR] [--pooled|--direct|--superuser|--admin] [-- PSQL_ARGS...]
-#   mpg-local.sh fault      [--state-dir DIR] postgres-stop-fast|postgres-crash|postgres-start|pooler-restart [--pidfile FILE]
+#   mpg-local.sh fault      [--state-dir DIR] postgres-stop-fast|postgres-shutdown-begin|postgres-crash|postgres-start|pooler-restart [--pidfile FILE]
 #
 # start     creates DIR (default: a fresh mktemp -d), initdb, starts Postgres and one PgBouncer,
 #           writes DIR/env and prints the same KEY=VALUE lines on stdout (progress goes to stderr):
@@ -29,7 +29,9 @@
 # stop      stops every PgBouncer and the Postgres of DIR, then removes DIR. Idempotent.
 # sync-auth rewrites PgBouncer's auth_file from pg_authid (roles created later) and reloads poolers.
 # fault     what a managed database does now and then, for fault tests: postgres-stop-fast (a clean shutdown:
-#           sessions are terminated with 57P01), postgres-crash (an immediate stop: no shutdown, recovery at the next
+#           sessions are terminated with 57P01), postgres-shutdown-begin (a smart shutdown begun, not waited for: new
+#           connections get 57P03 "the database system is shutting down" while the sessions still open keep it from
+#           stopping; postgres-stop-fast ends it), postgres-crash (an immediate stop: no shutdown, recovery at the next
 #           start), postgres-start (on the same port, waits until it answers), pooler-restart (stops the PgBouncer of
 #           --pidfile, default the first one, and starts it again on the same port with the same configuration).
 # DIR defaults to $MPG_STATE_DIR for every command but start. Layout: pgdata/, run/ (unix sockets),
@@ -604,16 +606,17 @@ cmd_fault() {
         case "$1" in
             --state-dir) state_dir="${2:?--state-dir needs a value}"; shift 2 ;;
             --pidfile) pidfile="${2:?--pidfile needs a value}"; shift 2 ;;
-            postgres-stop-fast | postgres-crash | postgres-start | pooler-restart) fault="$1"; shift ;;
+            postgres-stop-fast | postgres-shutdown-begin | postgres-crash | postgres-start | pooler-restart) fault="$1"; shift ;;
             *) die "fault: unknown argument '$1'" ;;
         esac
     done
-    [[ -n "$fault" ]] || die "fault: which one? postgres-stop-fast | postgres-crash | postgres-start | pooler-restart"
+    [[ -n "$fault" ]] || die "fault: which one? postgres-stop-fast | postgres-shutdown-begin | postgres-crash | postgres-start | pooler-restart"
     resolve_state_dir "$state_dir"
     check_state_dir
     find_bins || die "binaries not found"
     case "$fault" in
         postgres-stop-fast) as_service timeout 40 "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" -m fast -w -t 30 stop >&2 ;;
+        postgres-shutdown-begin) as_service timeout 20 "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" -m smart -W stop >&2 ;;
         postgres-crash) as_service timeout 40 "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" -m immediate -w -t 30 stop >&2 ;;
         postgres-start)
             as_service timeout $((READY_TIMEOUT + 10)) "$PG_BIN/pg_ctl" -D "$STATE_DIR/pgdata" \

@@ -61,6 +61,7 @@ public static class FlyPostgresExtensions
         services.AddSingleton(provider => provider.GetRequiredService<FlyProcess>().Command == FlyCommand.Web && settings.Breaker.Enabled
             ? new DatabaseBreaker(provider.GetRequiredService<NpgsqlDataSource>(), FlyDataSources.PooledName, settings.Breaker, TimeProvider.System, provider.GetRequiredService<ILogger<DatabaseBreaker>>(), connections.SelectOneOnStallCheckConnectionAsync)
             : DatabaseBreaker.Off);
+        services.AddSingleton(provider => new BreakerRefusalLoggerFactory(provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(provider => new TransientRetry(settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>(), provider.GetRequiredService<ILogger<TransientRetry>>()));
         services.AddSingleton(new FlyContextType(typeof(TContext), (provider, configure) =>
         {
@@ -70,9 +71,7 @@ public static class FlyPostgresExtensions
         }));
 
         // Pooled where EF Core can pool the context: reused across requests, less allocation per request.
-        ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
-            provider.GetRequiredService<NpgsqlDataSource>(),
-            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>()))));
+        ContextRegistration.Add<TContext>(services, (provider, options) => UseWebDataSource(provider, options, settings.MaxRetryCount));
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddHostedService<PooledConnectionWarmUp>();
         services.AddSingleton(new PoolInBudget("pool", BudgetScope.PerWebMachine, "FlyMpg__Pooled__MaxPoolSize", c => c.Pooled()));
@@ -98,10 +97,8 @@ public static class FlyPostgresExtensions
             throw new InvalidOperationException($"AddFlyDbContext<{typeof(TContext).Name}>() needs AddFlyPostgres<TContext>() first: it registers the connections this context shares.");
         }
 
-        ContextRegistration.Add<TContext>(services, (provider, options) => options.UseNpgsql(
-            provider.GetRequiredService<NpgsqlDataSource>(),
-            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(
-                dependencies, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount, provider.GetRequiredService<DatabaseBreaker>()))));
+        ContextRegistration.Add<TContext>(services, (provider, options) =>
+            UseWebDataSource(provider, options, provider.GetRequiredService<FlyPostgresConnections>().Settings.MaxRetryCount));
         services.AddSingleton<IFlyMigrateStep>(provider => new Commands.ContextMigrateStep<TContext>(provider));
         return services;
     }
@@ -129,4 +126,18 @@ public static class FlyPostgresExtensions
     }
 
     private const string ReadyTag = "ready";
+
+    // A context of the web process: the pooled data source, retries through its breaker, and the breaker's refusals
+    // left out of EF Core's error log (the breaker logs an outage once).
+    private static void UseWebDataSource(IServiceProvider provider, DbContextOptionsBuilder options, int maxRetryCount)
+    {
+        var breaker = provider.GetRequiredService<DatabaseBreaker>();
+        options.UseNpgsql(
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            npgsql => npgsql.ExecutionStrategy(dependencies => new FlyExecutionStrategy(dependencies, maxRetryCount, breaker)));
+        if (breaker.Enabled)
+        {
+            options.UseLoggerFactory(provider.GetRequiredService<BreakerRefusalLoggerFactory>());
+        }
+    }
 }

@@ -181,7 +181,8 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>
     /// Does what a managed database does now and then (<c>mpg-local.sh fault</c>): <c>postgres-stop-fast</c>,
-    /// <c>postgres-crash</c>, <c>postgres-start</c>, or <c>pooler-restart</c> of <paramref name="pooler"/> (default: the primary one).
+    /// <c>postgres-shutdown-begin</c>, <c>postgres-crash</c>, <c>postgres-start</c>, or <c>pooler-restart</c> of
+    /// <paramref name="pooler"/> (default: the primary one).
     /// </summary>
     public async Task FaultAsync(string fault, PgBouncerPooler? pooler = null, CancellationToken cancellationToken = default)
     {
@@ -267,6 +268,10 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         CreateDataSource((pooler ?? Pooler).DatabaseUrl, database, configure);
 
     /// <summary>A data source straight to Postgres as the superuser (test setup only).</summary>
+    /// <summary>The process id of Postgres's postmaster (the first line of its <c>postmaster.pid</c>), which accepts and forks every connection.</summary>
+    public int PostmasterProcessId() =>
+        int.Parse(File.ReadLines(Path.Combine(StateDir, "pgdata", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
     public NpgsqlDataSource CreateSuperuserDataSource(string? database = null) => CreateDataSource(SuperuserUrl, database, null);
 
     /// <summary>
