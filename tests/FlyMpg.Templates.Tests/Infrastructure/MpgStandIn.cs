@@ -267,11 +267,11 @@ public sealed class MpgStandIn : IAsyncLifetime, IAsyncDisposable
         string? database = null, PgBouncerPooler? pooler = null, Action<NpgsqlConnectionStringBuilder>? configure = null) =>
         CreateDataSource((pooler ?? Pooler).DatabaseUrl, database, configure);
 
-    /// <summary>A data source straight to Postgres as the superuser (test setup only).</summary>
     /// <summary>The process id of Postgres's postmaster (the first line of its <c>postmaster.pid</c>), which accepts and forks every connection.</summary>
     public int PostmasterProcessId() =>
         int.Parse(File.ReadLines(Path.Combine(StateDir, "pgdata", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
+    /// <summary>A data source straight to Postgres as the superuser (test setup only).</summary>
     public NpgsqlDataSource CreateSuperuserDataSource(string? database = null) => CreateDataSource(SuperuserUrl, database, null);
 
     /// <summary>
