@@ -21,7 +21,7 @@ public sealed class BreakerRefusalLoggingTests
         public DbSet<Todo> Todos => Set<Todo>();
     }
 
-    private readonly LoggerProviderRecorder _logs = new();
+    private readonly FakeLoggerProvider _logs = new();
 
     // Nothing listens on port 1: a query that gets through fails at once with a refused connection.
     private ServiceProvider WebServices()
@@ -41,8 +41,8 @@ public sealed class BreakerRefusalLoggingTests
         return services;
     }
 
-    private IEnumerable<(string Category, LogLevel Level, EventId EventId, Exception? Exception)> EfCoreErrors() =>
-        _logs.Entries.Where(e => e.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) && e.Level >= LogLevel.Error);
+    private IEnumerable<FakeLogRecord> EfCoreErrors() =>
+        _logs.Collector.GetSnapshot().Where(e => e.Category?.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) == true && e.Level >= LogLevel.Error);
 
     [Fact]
     public async Task A_query_refused_while_the_breaker_is_open_is_no_error_in_EF_Cores_log()
@@ -61,8 +61,8 @@ public sealed class BreakerRefusalLoggingTests
 
         Assert.NotNull(DatabaseFailure.Find<DatabaseUnavailableException>(save));
         Assert.Empty(EfCoreErrors());
-        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Debug && e.EventId.Id == 10100 && e.Exception is DatabaseUnavailableException); // the query
-        Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Debug && e.EventId.Id == 10000 && e.Exception is { } failure && DatabaseFailure.Find<DatabaseUnavailableException>(failure) is not null); // the save
+        Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Level == LogLevel.Debug && e.Id.Id == 10100 && e.Exception is DatabaseUnavailableException); // the query
+        Assert.Contains(_logs.Collector.GetSnapshot(), e => e.Level == LogLevel.Debug && e.Id.Id == 10000 && e.Exception is { } failure && DatabaseFailure.Find<DatabaseUnavailableException>(failure) is not null); // the save
     }
 
     [Fact]
@@ -74,6 +74,6 @@ public sealed class BreakerRefusalLoggingTests
 
         await Assert.ThrowsAnyAsync<Exception>(() => context.Todos.ToListAsync());
 
-        Assert.Contains(EfCoreErrors(), e => e.EventId.Id == 10100 && e.Exception is { } failure && DatabaseFailure.FindNpgsqlException(failure) is not null);
+        Assert.Contains(EfCoreErrors(), e => e.Id.Id == 10100 && e.Exception is { } failure && DatabaseFailure.FindNpgsqlException(failure) is not null);
     }
 }

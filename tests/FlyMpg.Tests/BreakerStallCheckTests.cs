@@ -15,7 +15,7 @@ public sealed class BreakerStallCheckTests : IDisposable
     private static readonly TimeSpan Stall = TimeSpan.FromMilliseconds(Defaults.StallMilliseconds);
 
     private readonly FakeTimeProvider _time = new();
-    private readonly LogRecorder<DatabaseBreaker> _log = new();
+    private readonly FakeLogger<DatabaseBreaker> _log = new();
     private readonly string _name = $"web-{Guid.NewGuid():N}";
     private readonly List<DatabaseBreaker> _breakers = [];
     private int _checks;
@@ -59,7 +59,7 @@ public sealed class BreakerStallCheckTests : IDisposable
         Assert.Equal(BreakerState.Open, breaker.State);
         var refused = Assert.Throws<DatabaseUnavailableException>(() => breaker.Enter());
         Assert.Contains("pgbouncer cannot connect to server", refused.Message, StringComparison.Ordinal);
-        var down = Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning);
+        var down = Assert.Single(_log.Collector.GetSnapshot(), e => e.Level == LogLevel.Warning);
         Assert.Contains("data source is down: requests waited 1000 ms without an answer and a new connection got 08P01: pgbouncer cannot connect to server", down.Message, StringComparison.Ordinal);
     }
 
@@ -105,7 +105,7 @@ public sealed class BreakerStallCheckTests : IDisposable
         _time.Advance(Stall * 3);
 
         Assert.Equal(BreakerState.Closed, breaker.State);
-        Assert.DoesNotContain(_log.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(_log.Collector.GetSnapshot(), e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]

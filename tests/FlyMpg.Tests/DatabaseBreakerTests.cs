@@ -15,7 +15,7 @@ public sealed class DatabaseBreakerTests : IDisposable
     private static readonly TimeSpan Break = TimeSpan.FromMilliseconds(Defaults.BreakMilliseconds);
 
     private readonly FakeTimeProvider _time = new();
-    private readonly LogRecorder<DatabaseBreaker> _log = new();
+    private readonly FakeLogger<DatabaseBreaker> _log = new();
     private readonly DatabaseBreaker _breaker;
 
     // The data source's name, one per spec: the gauge and the counters are shared with the specs running beside it.
@@ -80,7 +80,7 @@ public sealed class DatabaseBreakerTests : IDisposable
         }
 
         Assert.Equal(BreakerState.Closed, _breaker.State);
-        Assert.Empty(_log.Entries);
+        Assert.Empty(_log.Collector.GetSnapshot());
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class DatabaseBreakerTests : IDisposable
         _time.Advance(Break);
         _breaker.Succeeded(_breaker.Enter());
 
-        var logged = _log.Entries.Where(e => e.Level >= LogLevel.Information).ToList();
+        var logged = _log.Collector.GetSnapshot().Where(e => e.Level >= LogLevel.Information).ToList();
         Assert.Equal(2, logged.Count);
         Assert.Equal(LogLevel.Warning, logged[0].Level);
         Assert.Contains($"'{_name}' data source is down: 2 outage errors within 1000 ms, the last 57P01: terminating connection due to administrator command", logged[0].Message, StringComparison.Ordinal);

@@ -9,5 +9,5 @@ internal static class TestBreakers
     public static readonly NpgsqlDataSource Nowhere = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=spec;Password=spec");
 
     public static DatabaseBreaker Create(string name, BreakerSettings settings, TimeProvider? time = null, ILogger<DatabaseBreaker>? logger = null, Func<CancellationToken, Task>? checkOnNewConnection = null) =>
-        new(Nowhere, name, settings, time ?? TimeProvider.System, logger ?? new LogRecorder<DatabaseBreaker>(), checkOnNewConnection);
+        new(Nowhere, name, settings, time ?? TimeProvider.System, logger ?? new FakeLogger<DatabaseBreaker>(), checkOnNewConnection);
 }
